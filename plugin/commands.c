@@ -1,0 +1,138 @@
+/* The command table, argument splitting, --json, and help. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+extern const struct aot_cmd aot_cmd_header, aot_cmd_regions, aot_cmd_bitmap, aot_cmd_validate;
+
+static const struct aot_cmd *const table[] = {
+	&aot_cmd_header, &aot_cmd_regions, &aot_cmd_bitmap, &aot_cmd_validate, NULL,
+};
+
+const struct aot_cmd *aot_cmd_find(const char *name)
+{
+	for (const struct aot_cmd *const *c = table; *c; c++) {
+		const char *n = (*c)->name;
+		if (strcmp(n, name) == 0 || strcmp(n + 4, name) == 0)
+			return *c;
+	}
+	return NULL;
+}
+
+const struct aot_cmd *aot_cmd_at(size_t i)
+{
+	return i < sizeof(table) / sizeof(table[0]) - 1 ? table[i] : NULL;
+}
+
+struct aot_err *aot_cmd_execute(struct aot_session *s, int argc, char **argv, FILE *out)
+{
+	if (argc < 1)
+		return aot_errf(AOT_ERR_USAGE, "no command given");
+	const struct aot_cmd *cmd = aot_cmd_find(argv[0]);
+	if (!cmd)
+		return aot_errf(AOT_ERR_USAGE, "unknown command '%s' (try 'help')", argv[0]);
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	if (!args)
+		return &aot_enomem;
+	int n = 0;
+	bool json = false;
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && strcmp(argv[i], "--json") == 0)
+			json = true;
+		else
+			args[n++] = argv[i];
+	}
+	struct aot_out *o = aot_out_create(out, json);
+	if (!o) {
+		free(args);
+		return &aot_enomem;
+	}
+	struct aot_err *err = cmd->run(s, n, args, o);
+	aot_out_destroy(o);
+	free(args);
+	return err;
+}
+
+/* Split LINE like a shell would for plain words, quotes and backslashes. */
+static struct aot_err *split(const char *line, int *argc, char ***argv)
+{
+	size_t len = strlen(line);
+	char *buf = malloc(len + 1);
+	char **v = calloc(len / 2 + 2, sizeof(*v));
+	if (!buf || !v) {
+		free(buf);
+		free(v);
+		return &aot_enomem;
+	}
+	int n = 0;
+	char *q = buf;
+	const char *p = line;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		v[n++] = q;
+		char quote = 0;
+		while (*p && (quote || (*p != ' ' && *p != '\t' && *p != '\n'))) {
+			if (quote && *p == quote) {
+				quote = 0;
+				p++;
+			} else if (!quote && (*p == '"' || *p == '\'')) {
+				quote = *p++;
+			} else if (*p == '\\' && p[1] && quote != '\'') {
+				*q++ = p[1];
+				p += 2;
+			} else {
+				*q++ = *p++;
+			}
+		}
+		if (quote) {
+			free(buf);
+			free(v);
+			return aot_errf(AOT_ERR_USAGE, "unterminated %c quote", quote);
+		}
+		*q++ = 0;
+	}
+	if (n == 0)
+		free(buf);
+	*argc = n;
+	*argv = v;
+	return NULL;
+}
+
+struct aot_err *aot_cmd_execute_line(struct aot_session *s, const char *line, FILE *out)
+{
+	int argc;
+	char **argv;
+	struct aot_err *err = split(line, &argc, &argv);
+	if (err)
+		return err;
+	if (argc == 0) {
+		free(argv);
+		return NULL;
+	}
+	if (strcmp(argv[0], "help") == 0)
+		err = aot_cmd_help(argc > 1 ? argv[1] : NULL, out);
+	else
+		err = aot_cmd_execute(s, argc, argv, out);
+	free(argv[0]);
+	free(argv);
+	return err;
+}
+
+struct aot_err *aot_cmd_help(const char *name, FILE *out)
+{
+	if (!name) {
+		fputs("Commands (help COMMAND for details; every command takes --json):\n", out);
+		for (const struct aot_cmd *const *c = table; *c; c++)
+			fprintf(out, "  %-14s %s\n", (*c)->name, (*c)->summary);
+		return NULL;
+	}
+	const struct aot_cmd *c = aot_cmd_find(name);
+	if (!c)
+		return aot_errf(AOT_ERR_USAGE, "no command '%s' (try 'help')", name);
+	fprintf(out, "usage: %s\n\n%s\n\n%s\n\nexample:\n  %s\n", c->usage, c->summary, c->help, c->example);
+	return NULL;
+}

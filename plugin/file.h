@@ -1,0 +1,37 @@
+/*
+ * A whole input file in memory, with bounds-checked access.
+ *
+ * Files are read, not mapped: a cache file that is truncated or rewritten
+ * while we look at it must give an error, never a SIGBUS inside the user's
+ * debugger.
+ */
+#ifndef AOTDBG_FILE_H
+#define AOTDBG_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct aot_file {
+	char *path;
+	uint8_t *data;
+	uint64_t size;
+};
+
+/* Largest file we load; a bigger one is refused, not half-read. */
+#define AOT_FILE_MAX_SIZE (16ULL << 30)
+
+/* Read PATH whole.  Directories, devices and FIFOs are refused with a clear error. */
+struct aot_err *aot_file_load(const char *path, struct aot_file **ret);
+/* NULL-safe. */
+void aot_file_destroy(struct aot_file *f);
+
+/*
+ * Point *RET at LEN bytes at OFF, or fail naming the file, offset and FIELD
+ * ("… extends past the end of the file (size N)").
+ */
+struct aot_err *aot_file_span(const struct aot_file *f, uint64_t off, uint64_t len,
+			      const char *field, const uint8_t **ret);
+
+#endif

@@ -1,0 +1,78 @@
+#include "session.h"
+
+#include <stdlib.h>
+
+#include "target_file.h"
+
+struct aot_err *aot_session_create(const struct aot_session_opts *opts, struct aot_session **ret)
+{
+	struct aot_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return &aot_enomem;
+	if (opts)
+		s->opts = *opts;
+	*ret = s;
+	return NULL;
+}
+
+void aot_session_destroy(struct aot_session *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < s->narchives; i++) {
+		aot_file_mapping_destroy(s->mappings[i]);
+		aot_archive_destroy(s->archives[i]);
+	}
+	aot_target_destroy(s->target);
+	free(s);
+}
+
+struct aot_err *aot_session_open(struct aot_session *s, const char *path)
+{
+	if (s->narchives == AOT_SESSION_MAX_ARCHIVES)
+		return aot_errf(AOT_ERR_USAGE, "%s: at most %d archives can be open at once", path,
+				AOT_SESSION_MAX_ARCHIVES);
+	struct aot_archive *ar;
+	struct aot_err *err = aot_archive_open(path, &s->opts.open, &ar);
+	if (err)
+		return err;
+	s->archives[s->narchives++] = ar;
+	return NULL;
+}
+
+uint64_t aot_session_mapped_base(const struct aot_session *s, const struct aot_archive *ar)
+{
+	return s->opts.have_base ? s->opts.base : ar->requested_base;
+}
+
+struct aot_err *aot_session_target(struct aot_session *s, struct aot_target **ret)
+{
+	if (s->target) {
+		*ret = s->target;
+		return NULL;
+	}
+	struct aot_target *t;
+	struct aot_err *err = aot_target_create(&t);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < s->narchives; i++) {
+		struct aot_archive *ar = s->archives[i];
+		err = aot_archive_require_layout(ar);
+		if (!err)
+			err = aot_archive_require_base(ar);
+		if (!err)
+			err = aot_file_mapping_create(t, ar, aot_session_mapped_base(s, ar) - ar->requested_base,
+						      &s->mappings[i]);
+		if (err) {
+			for (unsigned j = 0; j < i; j++) {
+				aot_file_mapping_destroy(s->mappings[j]);
+				s->mappings[j] = NULL;
+			}
+			aot_target_destroy(t);
+			return err;
+		}
+	}
+	s->target = t;
+	*ret = t;
+	return NULL;
+}

@@ -1,0 +1,49 @@
+/*
+ * A session: the archives the user opened and the address space they are
+ * placed in.  Commands run against a session; the CLI, gdb and lldb front
+ * ends each hold one.
+ */
+#ifndef AOTDBG_SESSION_H
+#define AOTDBG_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "archive.h"
+#include "target.h"
+
+#define AOT_SESSION_MAX_ARCHIVES 16
+
+struct aot_session_opts {
+	struct aot_open_opts open;
+	bool have_base;		/* --base ADDR given: place the archives there */
+	uint64_t base;
+};
+
+struct aot_session {
+	struct aot_session_opts opts;
+	struct aot_archive *archives[AOT_SESSION_MAX_ARCHIVES];
+	unsigned narchives;
+	/* Built on first use by aot_session_target(). */
+	struct aot_target *target;
+	struct aot_file_mapping *mappings[AOT_SESSION_MAX_ARCHIVES];
+};
+
+/* Create an empty session; OPTS is copied (its strings are borrowed). */
+struct aot_err *aot_session_create(const struct aot_session_opts *opts, struct aot_session **ret);
+/* NULL-safe. */
+void aot_session_destroy(struct aot_session *s);
+
+/* Open the archive at PATH and add it to the session. */
+struct aot_err *aot_session_open(struct aot_session *s, const char *path);
+
+/* The mapped base of archive AR in this session (requested base if not relocated). */
+uint64_t aot_session_mapped_base(const struct aot_session *s, const struct aot_archive *ar);
+
+/*
+ * The address space of every opened archive, each placed at its requested
+ * base or, with --base, at that base and relocated.  Borrowed.
+ */
+struct aot_err *aot_session_target(struct aot_session *s, struct aot_target **ret);
+
+#endif

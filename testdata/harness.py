@@ -1,0 +1,98 @@
+"""A small test harness: tests register with @test, subtests report with check().
+
+Each check is one counted result; the run ends with "N passed, N failed".
+"""
+import json
+import os
+import subprocess
+import sys
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.environ.get('AOTDBG_CACHE', os.path.join(ROOT, 'testdata', 'cache'))
+CORPUS = os.path.join(CACHE, 'corpus')
+
+AOTDBG = os.path.join(ROOT, 'build', 'aotdbg-san')
+
+TESTS = []
+RESULTS = {'passed': 0, 'failed': 0}
+VERBOSE = False
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def check(name, ok, detail=''):
+    if ok:
+        RESULTS['passed'] += 1
+        if VERBOSE:
+            print(f'PASS {name}')
+    else:
+        RESULTS['failed'] += 1
+        print(f'FAIL {name}: {detail}')
+    sys.stdout.flush()
+    return ok
+
+
+def run(args, input=None, timeout=120, env=None):
+    """Run aotdbg; returns (status, stdout, stderr)."""
+    e = dict(os.environ)
+    # The sanitizers must make any report fatal and visible.
+    e.setdefault('ASAN_OPTIONS', 'abort_on_error=0:exitcode=86:detect_leaks=1')
+    e.setdefault('UBSAN_OPTIONS', 'halt_on_error=1:exitcode=87:print_stacktrace=1')
+    if env:
+        e.update(env)
+    p = subprocess.run([AOTDBG] + list(args), input=input, capture_output=True, text=True,
+                       timeout=timeout, env=e)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_json(args):
+    status, out, err = run(list(args) + ['--json'])
+    if status != 0:
+        raise AssertionError(f'aotdbg {" ".join(args)} exited {status}: {err.strip()}')
+    return json.loads(out)
+
+
+def sanitizer_clean(stderr):
+    return 'Sanitizer' not in stderr and 'runtime error' not in stderr
+
+
+def corpus():
+    """Every (jdk, kind, archive path, map log path) in the corpus."""
+    out = []
+    if not os.path.isdir(CORPUS):
+        return out
+    for jdk in sorted(os.listdir(CORPUS)):
+        d = os.path.join(CORPUS, jdk)
+        for kind, name in (('default', 'default.jsa'), ('static', 'static.jsa'),
+                           ('dynamic', 'dynamic.jsa'), ('aot', 'app.aot')):
+            a = os.path.join(d, name)
+            m = os.path.join(d, name.rsplit('.', 1)[0] + '.map')
+            if os.path.exists(a):
+                out.append((jdk, kind, a, m if os.path.exists(m) else None))
+    return out
+
+
+def main(argv):
+    global AOTDBG, VERBOSE
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--aotdbg', default=AOTDBG)
+    ap.add_argument('--plain')
+    ap.add_argument('-v', '--verbose', action='store_true')
+    ap.add_argument('-k', help='only tests whose name contains this')
+    args = ap.parse_args(argv)
+    AOTDBG = os.path.abspath(args.aotdbg)
+    VERBOSE = args.verbose
+    for fn in TESTS:
+        if args.k and args.k not in fn.__name__:
+            continue
+        try:
+            fn()
+        except Exception as e:  # a test that crashes is one failure, and the run goes on
+            check(fn.__name__, False, f'{type(e).__name__}: {e}\n{traceback.format_exc()}')
+    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
+    return 1 if RESULTS['failed'] else 0
