@@ -1,4 +1,5 @@
 #include "archive.h"
+#include "bitmap.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -295,11 +296,16 @@ static struct aot_err *find_base(const struct aot_archive *ar, const struct aot_
 	for (int i = 0; i < n; i++)
 		if (*cand[i] && file_exists(cand[i]))
 			return (*ret = strdup(cand[i])) ? NULL : &aot_enomem;
-	return aot_errf(AOT_ERR_NOT_FOUND,
-			"%s: base archive %s not found (looked at the recorded path%s%s); "
-			"give it with --base-archive or --java-home",
-			ar->path, name, dslash ? ", next to the archive" : "",
-			opts && opts->java_home ? ", under --java-home" : "");
+	const struct aot_hdr_field *nf = aot_archive_field(ar, AOT_R_BASE_NAME_OFFSET);
+	struct aot_err *err = aot_err_input(ar->path, nf ? nf->off : ar->layout->dynamic_size,
+					    "base_archive_name",
+					    "base archive %s not found (looked at the recorded path%s%s); "
+					    "give it with --base-archive or --java-home",
+					    name, dslash ? ", next to the archive" : "",
+					    opts && opts->java_home ? ", under --java-home" : "");
+	if (err->heap)
+		err->code = AOT_ERR_NOT_FOUND;
+	return err;
 }
 
 /* The base must be the very archive the dynamic one was dumped on. */
@@ -377,13 +383,16 @@ static struct aot_err *read_base_name(struct aot_archive *ar)
 	}
 	if (size == 0)
 		return NULL;
+	// From 19 on the name is inside the header; 17 writes it right after.
+	uint64_t limit = ar->layout->generic_header ? ar->header_size : f->size;
 	if (size > PATH_MAX || off < (ar->layout->generic_header ? AOT_GENERIC_HEADER_SIZE : 0) ||
-	    off > ar->header_size || size > ar->header_size - off)
+	    off > limit || size > limit - off)
 		return aot_err_input(f->path, ar->layout->generic_header ? 16 : 880,
 				     "base_archive_name_offset/size",
-				     "name of %llu bytes at 0x%llx is outside the %llu-byte header",
+				     "name of %llu bytes at 0x%llx is outside the %s (%llu bytes)",
 				     (unsigned long long)size, (unsigned long long)off,
-				     (unsigned long long)ar->header_size);
+				     ar->layout->generic_header ? "header" : "file",
+				     (unsigned long long)limit);
 	const char *s = (const char *)f->data + off;
 	if (s[size - 1] != 0)
 		return aot_err_input(f->path, off, "base_archive_name",
@@ -485,6 +494,14 @@ struct aot_err *aot_archive_open(const char *path, const struct aot_open_opts *o
 	err = read_regions(ar);
 	if (!err)
 		err = place_regions(ar);
+	if (err)
+		goto fail;
+	// A pointer map that does not fit in the bitmap region is corrupt structure, like a region past EOF.
+	for (unsigned i = 0; i < ar->nregions && !err; i++) {
+		struct aot_bitmap maps[2];
+		unsigned n;
+		err = aot_archive_bitmaps(ar, &ar->regions[i], maps, &n);
+	}
 	if (err)
 		goto fail;
 	detect_hptr_scale(ar);

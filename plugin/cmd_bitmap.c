@@ -183,6 +183,7 @@ static struct aot_err *run_bitmap(struct aot_session *s, int argc, char **argv, 
 	err = aot_archive_bitmaps(ar, r, maps, &n);
 	if (err)
 		return err;
+	aot_out_begin_list(o, "archives", NULL);
 	aot_out_archive_begin(o, ar, NULL);
 	aot_out_begin_list(o, "maps", NULL);
 	if (n == 0)
@@ -191,6 +192,7 @@ static struct aot_err *run_bitmap(struct aot_session *s, int argc, char **argv, 
 		err = out_map(o, s, s->archives[0], ar, r, &maps[k], list, limit);
 	aot_out_end_list(o);
 	aot_out_end(o);
+	aot_out_end_list(o);
 	return err;
 }
 

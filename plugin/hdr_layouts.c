@@ -319,10 +319,11 @@ static const struct aot_hdr_field header26[] = {
 	P("streamed_heap_header.num_archived_objects", 984, U64, DEC, NONE),
 	P("_rw_ptrmap_start_pos", 880, U64, DEC, RW_PTRMAP_START),
 	P("_ro_ptrmap_start_pos", 888, U64, DEC, RO_PTRMAP_START),
-	Q("allow_archiving_with_java_agent", 872, BOOL, DEC, NONE),
-	P("use_optimized_module_handling", 873, BOOL, DEC, NONE),
-	P("has_full_module_graph", 875, BOOL, DEC, NONE),
-	P("has_aot_linked_classes", 874, BOOL, DEC, HAS_AOT_LINKED_CLASSES),
+	/* 26 dropped allow_archiving_with_java_agent: the three flags moved up a byte
+	 * (static vs AOT cache files tell has_aot_linked_classes apart). */
+	P("use_optimized_module_handling", 872, BOOL, DEC, NONE),
+	P("has_full_module_graph", 874, BOOL, DEC, NONE),
+	P("has_aot_linked_classes", 873, BOOL, DEC, HAS_AOT_LINKED_CLASSES),
 	END,
 };
 
@@ -378,10 +379,9 @@ static const struct aot_hdr_field header27[] = {
 	P("streamed_heap_header.num_archived_objects", 968, U64, DEC, NONE),
 	P("_rw_ptrmap_start_pos", 864, U64, DEC, RW_PTRMAP_START),
 	P("_ro_ptrmap_start_pos", 872, U64, DEC, RO_PTRMAP_START),
-	Q("allow_archiving_with_java_agent", 856, BOOL, DEC, NONE),
-	P("use_optimized_module_handling", 857, BOOL, DEC, NONE),
-	P("has_full_module_graph", 859, BOOL, DEC, NONE),
-	P("has_aot_linked_classes", 858, BOOL, DEC, HAS_AOT_LINKED_CLASSES),
+	P("use_optimized_module_handling", 856, BOOL, DEC, NONE),
+	P("has_full_module_graph", 858, BOOL, DEC, NONE),
+	P("has_aot_linked_classes", 857, BOOL, DEC, HAS_AOT_LINKED_CLASSES),
 	END,
 };
 

@@ -112,6 +112,7 @@ run_jvm() {
 # fail JDK STEP LOG: remember the failure, show the JVM's output.
 fail() {
   printf '%s: %s\n' "$1" "$2" >>"$FAILFILE"
+  if [ -z "$3" ]; then log "FAILED: $1: $2"; return; fi
   log "FAILED: $1: $2 (log: $3)"
   tail -n 25 "$3" | sed 's/^/    | /' >&2
 }
@@ -130,6 +131,16 @@ fresh() {
   done
 }
 
+# The files that make up one archive's set, the run log last.
+outputs_of() {
+  case $1 in
+    default) echo default.jsa default.map default.dump.log default.run.log ;;
+    static)  echo app.classlist static.jsa static.map static.dump.log static.run.log ;;
+    dynamic) echo dynamic.jsa dynamic.map dynamic.dump.log dynamic.run.log ;;
+    aot)     echo app.aotconf app.record.log app.aot app.map app.dump.log app.run.log ;;
+  esac
+}
+
 # gen_archive JDK ARCHIVE: make one archive and its logs. Returns non-zero on failure.
 gen_archive() {
   local jdk=$1 a=$2
@@ -137,22 +148,22 @@ gen_archive() {
   v=$(major_of "$jdk")
   stage=$dir/.stage-$a
   local deps=("$APPJAR" "$SELF") outputs runargs=()
+  read -r -a outputs <<<"$(outputs_of "$a")"
   case $a in
-    default) outputs=(default.jsa default.map default.dump.log default.run.log)
-             runargs=(-Xshare:on -XX:SharedArchiveFile=default.jsa) ;;
-    static)  outputs=(app.classlist static.jsa static.map static.dump.log static.run.log)
-             runargs=(-Xshare:on -XX:SharedArchiveFile=static.jsa) ;;
+    default) runargs=(-Xshare:on -XX:SharedArchiveFile=default.jsa) ;;
+    static)  runargs=(-Xshare:on -XX:SharedArchiveFile=static.jsa) ;;
     dynamic) deps+=("$dir/default.jsa")
-             outputs=(dynamic.jsa dynamic.map dynamic.dump.log dynamic.run.log)
              runargs=(-Xshare:on -XX:SharedArchiveFile=dynamic.jsa) ;;
-    aot)     outputs=(app.aotconf app.record.log app.aot app.map app.dump.log app.run.log)
-             runargs=(-XX:AOTMode=on -XX:AOTCache=app.aot) ;;
+    aot)     runargs=(-XX:AOTMode=on -XX:AOTCache=app.aot) ;;
   esac
   if fresh "$dir" "${deps[@]}" -- "${outputs[@]}"; then
     log "$jdk $a: up to date"
     return 0
   fi
   log "$jdk $a: generating"
+  # Old outputs go first: after a failure nothing stale may look complete.
+  # A failed step's stage directory is left behind for inspection.
+  (cd "$dir" && rm -f "${outputs[@]}")
   rm -rf "$stage"
   mkdir -p "$stage"
   ln "$dir/app.jar" "$stage/app.jar"
@@ -231,7 +242,8 @@ for jdk in "${SELECTED[@]}"; do
   for a in "${archives[@]}"; do
     # dynamic.jsa needs default.jsa: do not try if that one failed.
     if [ $a = dynamic ] && [ ! -s "$dir/default.run.log" ]; then
-      fail "$jdk" "dynamic: skipped, default.jsa missing" /dev/null
+      (cd "$dir" && rm -rf $(outputs_of dynamic) .stage-dynamic)
+      fail "$jdk" "dynamic: skipped, default.jsa missing" ""
       continue
     fi
     gen_archive "$jdk" "$a" || true
@@ -243,12 +255,16 @@ done
 # --------------------------------------------------------------------------
 size() { if [ -e "$1" ]; then stat -c %s "$1"; else echo -; fi; }
 {
-  printf 'jdk\tarchive\tsize\tmap_size\tversion\n'
+  printf 'jdk\tarchive\tsize\tmap_size\tstatus\tversion\n'
   for jdk in "${SELECTED[@]}"; do
     dir=$CORPUS/$jdk
-    for f in default.jsa static.jsa dynamic.jsa app.aot; do
-      [ $f = app.aot ] && [ "$(major_of "$jdk")" -lt 25 ] && continue
-      printf '%s\t%s\t%s\t%s\t%s\n' "$jdk" "$f" "$(size "$dir/$f")" "$(size "$dir/${f%.*}.map")" "${VERSION_OF[$jdk]}"
+    for a in default static dynamic aot; do
+      [ $a = aot ] && [ "$(major_of "$jdk")" -lt 25 ] && continue
+      file=$a.jsa map=$a.map status=ok
+      [ $a = aot ] && file=app.aot map=app.map
+      for f in $(outputs_of $a); do [ -s "$dir/$f" ] || status=INCOMPLETE; done
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$jdk" "$file" "$(size "$dir/$file")" "$(size "$dir/$map")" \
+        "$status" "${VERSION_OF[$jdk]}"
     done
   done
 } | { column -t -s $'\t' 2>/dev/null || cat; }

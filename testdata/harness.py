@@ -60,6 +60,17 @@ def sanitizer_clean(stderr):
     return 'Sanitizer' not in stderr and 'runtime error' not in stderr
 
 
+def each_archive(label, fn, kinds=None, need_map=True):
+    """Call fn(jdk, kind, archive, mapfile) for each corpus archive; an exception fails that one."""
+    for jdk, kind, archive, mapfile in corpus():
+        if (kinds and kind not in kinds) or (need_map and not mapfile):
+            continue
+        try:
+            fn(jdk, kind, archive, mapfile)
+        except Exception as e:
+            check(f'{label} {jdk}/{kind}', False, f'{type(e).__name__}: {e}')
+
+
 def corpus():
     """Every (jdk, kind, archive path, map log path) in the corpus."""
     out = []

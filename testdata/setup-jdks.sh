@@ -62,9 +62,20 @@ sys_apt_install() {
     || die "system apt-get install ${missing[*]} failed"
 }
 
-# dpkg-deb (for dpkg -x) and apt-get are part of every Debian system; the
-# keyring must know trixie's archive key (bookworm's 2023.3+deb12u1+ does).
+# dpkg-deb (for dpkg -x) and apt-get are part of every Debian system. The
+# archive keyring must know trixie's keys (sid is signed with the same ones);
+# bookworm's current debian-archive-keyring (2023.3+deb12u2) ships them, an
+# older installed one is upgraded. No [trusted=yes] fallback on purpose.
 sys_apt_install dpkg apt debian-archive-keyring
+if [ ! -e /usr/share/keyrings/debian-archive-trixie-automatic.gpg ]; then
+  [ "$(id -u)" = 0 ] || die "$KEYRING lacks trixie's keys; need root to upgrade debian-archive-keyring"
+  log "upgrading debian-archive-keyring (no trixie keys yet)"
+  apt-get update -qq && SYS_APT_UPDATED=1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debian-archive-keyring \
+    || die "upgrading debian-archive-keyring failed"
+  [ -e /usr/share/keyrings/debian-archive-trixie-automatic.gpg ] \
+    || die "debian-archive-keyring still has no trixie keys; cannot verify trixie/sid"
+fi
 JDK17_PKGS=(openjdk-17-jdk-headless)
 [ "$NO_DBG" = 1 ] || JDK17_PKGS+=(openjdk-17-dbg)
 sys_apt_install "${JDK17_PKGS[@]}"
@@ -237,7 +248,8 @@ add_jdk() { # NAME JAVA_HOME SUFFIX LOADER? DBGDIR
   printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$home" "$BIN/java$sfx" "$dbg" "$ver" >>"$TSV.tmp"
 }
 
-if [ "$NO_DBG" != 1 ] && pkg_installed openjdk-17-dbg; then dbg=/usr/lib/debug; else dbg=-; fi
+# openjdk-17-dbg puts its files under /usr/lib/debug/.build-id/ like every -dbg package.
+if pkg_installed openjdk-17-dbg; then dbg=/usr/lib/debug; else dbg=-; fi
 add_jdk jdk17 "$JDK17_HOME" 17 exec "$dbg"
 for v in "${VERSIONS[@]}"; do
   root=$JDKS/jdk$v
