@@ -436,16 +436,11 @@ struct aot_err *aot_archive_open(const char *path, const struct aot_open_opts *o
 	}
 	bool dynamic = ar->kind == AOT_KIND_DYNAMIC;
 
-	// Version 11 (JDK 17) predates the generic header; its size is a size_t at 520.
-	if (ar->version == 11) {
-		if (f->size < 528) {
-			err = aot_err_input(path, 520, "header_size",
-					    "the file has %llu bytes, too few for a version 11 header",
-					    (unsigned long long)f->size);
-			goto fail;
-		}
-		ar->header_size = le(f->data + 520, 8);
-	} else if (ar->version >= 12) {
+	bool known = false;
+	for (const struct aot_hdr_layout *const *lp = aot_hdr_layouts; *lp; lp++)
+		known |= (*lp)->version == ar->version;
+	if (!known && ar->version >= 13) {
+		// A version we do not know: only the generic header (13+) can be shown.
 		if (f->size < AOT_GENERIC_HEADER_SIZE) {
 			err = aot_err_input(path, f->size, "header_size",
 					    "the file has %llu bytes, too few for the generic header",
@@ -453,13 +448,24 @@ struct aot_err *aot_archive_open(const char *path, const struct aot_open_opts *o
 			goto fail;
 		}
 		ar->header_size = le(f->data + 12, 4);
-	} else {
+		*ret = ar;
+		return NULL;
+	}
+	if (!known) {
 		err = aot_err_input(path, 8, "version",
-				    "archive version %u is older than any we support (%s)", ar->version,
+				    "archive version %u is not one we support (%s)", ar->version,
 				    aot_supported_versions);
 		goto fail;
 	}
+	// Version 11 (JDK 17) predates the generic header; its size is a size_t at 520.
 	uint64_t hs_off = ar->version == 11 ? 520 : 12;
+	if (f->size < hs_off + (ar->version == 11 ? 8 : 4)) {
+		err = aot_err_input(path, hs_off, "header_size",
+				    "the file has %llu bytes, too few for a version %u header",
+				    (unsigned long long)f->size, ar->version);
+		goto fail;
+	}
+	ar->header_size = le(f->data + hs_off, ar->version == 11 ? 8 : 4);
 	if (ar->header_size < AOT_GENERIC_HEADER_SIZE || ar->header_size > AOT_MAX_HEADER_SIZE) {
 		err = aot_err_input(path, hs_off, "header_size", "%llu is not a plausible header size",
 				    (unsigned long long)ar->header_size);
@@ -474,17 +480,10 @@ struct aot_err *aot_archive_open(const char *path, const struct aot_open_opts *o
 
 	ar->layout = pick_layout(f, ar->version, ar->header_size, dynamic);
 	if (!ar->layout) {
-		bool known = false;
-		for (const struct aot_hdr_layout *const *lp = aot_hdr_layouts; *lp; lp++)
-			known |= (*lp)->version == ar->version;
-		if (known) {
-			err = aot_err_input(path, hs_off, "header_size",
-					    "%llu does not match any known layout of version %u",
-					    (unsigned long long)ar->header_size, ar->version);
-			goto fail;
-		}
-		*ret = ar;	// unknown version: only the generic header can be shown
-		return NULL;
+		err = aot_err_input(path, hs_off, "header_size",
+				    "%llu does not match any known layout of version %u",
+				    (unsigned long long)ar->header_size, ar->version);
+		goto fail;
 	}
 	const struct aot_hdr_field *id = aot_archive_field(ar, AOT_R_JVM_IDENT);
 	memcpy(ar->jvm_ident, f->data + id->off, id->len);

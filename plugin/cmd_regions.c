@@ -39,6 +39,7 @@ static void out_region(struct aot_out *o, const struct aot_session *s, const str
 	aot_out_u64(o, "index", r->index);
 	aot_out_str(o, "name", r->name);
 	aot_out_hex(o, "file_offset", r->file_offset, 0);
+	aot_out_u64(o, "entry_offset", r->header_off);
 	aot_out_u64(o, "used", r->used);
 	if (r->used && !r->is_bitmap)
 		aot_out_strf(o, "range", "[0x%016" PRIx64 ", 0x%016" PRIx64 ")", start, start + r->used);

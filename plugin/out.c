@@ -57,6 +57,26 @@ bool aot_out_is_json(const struct aot_out *o)
 	return o->json;
 }
 
+/* Length of the valid UTF-8 sequence at P, or 0 if the byte starts none. */
+static int utf8_len(const unsigned char *p)
+{
+	int n;
+	if (p[0] < 0x80)
+		return 1;
+	else if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
+		n = 2;
+	else if ((p[0] & 0xf0) == 0xe0)
+		n = 3;
+	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 static void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -67,11 +87,16 @@ static void json_string(FILE *f, const char *s)
 		case '\n': fputs("\\n", f); break;
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
+		default: {
+			// Input strings are hostile: bytes that are not UTF-8 are escaped.
+			int n = utf8_len(p);
+			if (*p < 0x20 || *p == 0x7f || n == 0) {
 				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+			} else {
+				fwrite(p, 1, (size_t)n, f);
+				p += n - 1;
+			}
+		}
 		}
 	}
 	fputc('"', f);
@@ -81,10 +106,13 @@ static void json_string(FILE *f, const char *s)
 static void text_string(FILE *f, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
+		int n = utf8_len(p);
+		if (*p < 0x20 || *p == 0x7f || n == 0) {
 			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
+		} else {
+			fwrite(p, 1, (size_t)n, f);
+			p += n - 1;
+		}
 	}
 }
 
@@ -249,15 +277,18 @@ void aot_out_row_end(struct aot_out *o)
 /* Text form of an input string with control characters escaped. */
 static char *sanitize(const char *s)
 {
-	size_t n = strlen(s);
-	char *out = malloc(n * 4 + 1), *q = out;
+	char *out = malloc(strlen(s) * 4 + 1), *q = out;
 	if (!out)
 		return NULL;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
+		int n = utf8_len(p);
+		if (*p < 0x20 || *p == 0x7f || n == 0) {
 			q += sprintf(q, "\\x%02x", *p);
-		else
-			*q++ = (char)*p;
+		} else {
+			memcpy(q, p, (size_t)n);
+			q += n;
+			p += n - 1;
+		}
 	}
 	*q = 0;
 	return out;

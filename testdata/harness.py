@@ -44,7 +44,7 @@ def run(args, input=None, timeout=120, env=None):
     e.setdefault('UBSAN_OPTIONS', 'halt_on_error=1:exitcode=87:print_stacktrace=1')
     if env:
         e.update(env)
-    p = subprocess.run([AOTDBG] + list(args), input=input, capture_output=True, text=True,
+    p = subprocess.run([AOTDBG] + list(args), input=input, capture_output=True, text=True, errors='replace',
                        timeout=timeout, env=e)
     return p.returncode, p.stdout, p.stderr
 
