@@ -1,7 +1,9 @@
 # aotdbg: a debugger extension and CLI for HotSpot CDS archives and AOT caches.
 #
 #   make                 build/libaotdbg.so and build/aotdbg
-#   make check           build (plain and ASan+UBSan) and run every test
+#   make check           install dependencies, build (plain and ASan+UBSan),
+#                        provision the JDK matrix and corpus, run every test
+#   make demo            a real JVM, its real AOT cache, and aotdbg on it
 #   make bench           timings beside the JVM's own tools
 #   make install PREFIX=/usr/local
 
@@ -49,8 +51,24 @@ $(BUILD)/aotdbg-san: $(BUILD)/san/cli.o $(SAN_OBJS)
 
 san: $(BUILD)/aotdbg-san
 
-check: all san
-	python3 testdata/run_tests.py --aotdbg $(BUILD)/aotdbg-san --plain $(BUILD)/aotdbg
+# The JDK matrix and the corpus of real archives the tests compare against
+# (downloaded and generated once, cached under testdata/cache/).
+corpus:
+	bash testdata/setup-jdks.sh
+	bash testdata/gen-corpus.sh
+
+# Every test, against the sanitizer build; installs what it needs first.
+check:
+	bash testdata/install-deps.sh
+	$(MAKE) all san
+	$(MAKE) corpus
+	python3 testdata/run_tests.py --aotdbg $(BUILD)/aotdbg-san
+
+# The main job on a real cache: a JVM running from its AOT cache, and aotdbg on it.
+demo:
+	bash testdata/install-deps.sh
+	$(MAKE) all
+	bash testdata/demo.sh
 
 bench: all
 	python3 testdata/bench.py --aotdbg $(BUILD)/aotdbg
@@ -64,4 +82,4 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all san check bench install clean
+.PHONY: all san corpus check demo bench install clean

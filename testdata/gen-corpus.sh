@@ -23,7 +23,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SELF=$HERE/$(basename "${BASH_SOURCE[0]}")
-CACHE=$HERE/cache
+CACHE=${AOTDBG_CACHE:-$HERE/cache}
 TSV=$CACHE/jdks/jdks.tsv
 CORPUS=$CACHE/corpus
 APPSRC=$HERE/app

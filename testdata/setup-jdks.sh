@@ -15,7 +15,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE=$HERE/cache
+CACHE=${AOTDBG_CACHE:-$HERE/cache}
 JDKS=$CACHE/jdks
 APTDIR=$CACHE/apt
 SYSROOT=$JDKS/sysroot

@@ -101,3 +101,20 @@ def dynamic_base_regions(jdk, kind, archive, mapfile):
         paths = [a['path'] for a in data['archives']]
         check(f'regions {jdk}/dynamic list the base archive first', len(paths) == 2 and paths[1] == archive,
               f'archives listed: {paths}')
+
+
+@test
+def test_aot_configuration_files_are_recognised():
+    import os
+    from harness import CORPUS, run
+    for jdk in sorted(os.listdir(CORPUS)) if os.path.isdir(CORPUS) else []:
+        conf = os.path.join(CORPUS, jdk, 'app.aotconf')
+        record = os.path.join(CORPUS, jdk, 'app.record.log')
+        if not os.path.exists(conf):
+            continue
+        recorded = os.path.exists(record) and 'AOTConfiguration recorded' in open(record).read()
+        entry = run_json([conf, '-c', 'aot-header'])['archives'][0]
+        st, out, err = run([conf, '-c', 'aot-validate'])
+        check(f'aot config {jdk}: the file -XX:AOTMode=record wrote is named as one and validates',
+              recorded and entry['kind'] == 'AOT configuration file' and st == 0,
+              f'recorded={recorded} kind={entry["kind"]} validate={st} {err.strip()}')
