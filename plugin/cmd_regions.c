@@ -105,12 +105,7 @@ static struct aot_err *run_regions(struct aot_session *s, int argc, char **argv,
 {
 	if (argc > 1)
 		return aot_errf(AOT_ERR_USAGE, "aot-regions takes no arguments (got '%s')", argv[1]);
-	struct aot_err *err = NULL;
-	for (unsigned i = 0; i < s->narchives && !err; i++) {
-		err = aot_archive_require_layout(s->archives[i]);
-		if (!err)
-			err = aot_archive_require_base(s->archives[i]);
-	}
+	struct aot_err *err = aot_session_require_complete(s);
 	if (err)
 		return err;
 	aot_out_begin_list(o, "archives", NULL);

@@ -35,13 +35,13 @@ const struct aot_cmd *aot_cmd_find(const char *name);
  * ARGV selects JSON.  Output already produced stays written when the command
  * fails; the error is returned for the caller to show.
  */
-struct aot_err *aot_cmd_execute(struct aot_session *s, int argc, char **argv, FILE *out);
+AOT_PUBLIC struct aot_err *aot_cmd_execute(struct aot_session *s, int argc, char **argv, FILE *out);
 
 /* Split LINE into words (quotes and backslashes as in a shell) and execute it. */
-struct aot_err *aot_cmd_execute_line(struct aot_session *s, const char *line, FILE *out);
+AOT_PUBLIC struct aot_err *aot_cmd_execute_line(struct aot_session *s, const char *line, FILE *out);
 
 /* Print help for NAME (NULL: the command list) to OUT. */
-struct aot_err *aot_cmd_help(const char *name, FILE *out);
+AOT_PUBLIC struct aot_err *aot_cmd_help(const char *name, FILE *out);
 
 /* Helpers shared by the command implementations (cmd_util.c). */
 struct aot_err *aot_parse_u64(const char *s, const char *what, uint64_t *ret);

@@ -13,6 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Marks the functions libaotdbg.so exports (the build hides everything else). */
+#define AOT_PUBLIC __attribute__((visibility("default")))
+
 enum aot_err_code {
 	AOT_ERR_NOMEM = 1,	/* allocation failed */
 	AOT_ERR_OS,		/* a system call failed; os_errno is set */
@@ -59,9 +62,9 @@ struct aot_err *aot_err_fault(uint64_t addr, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), returns_nonnull));
 
 /* NULL-safe. */
-void aot_err_free(struct aot_err *err);
+AOT_PUBLIC void aot_err_free(struct aot_err *err);
 
 /* The process exit status a front end should use: 1 for AOT_ERR_CHECK, 2 otherwise. */
-int aot_err_exit_status(const struct aot_err *err);
+AOT_PUBLIC int aot_err_exit_status(const struct aot_err *err);
 
 #endif

@@ -286,8 +286,32 @@ static const struct aot_hdr_layout jdk25 = {
 /*
  * 26 and 27 print the mapped and streamed heap headers nested; the dotted
  * names follow that nesting.  "oopmap_ptrmap_pos" is the JVM's own label
- * for the heap ptrmap start position.
+ * for the heap ptrmap start position.  Both releases lay this block out
+ * the same way from B, the offset of _rw_ptrmap_start_pos; F is the
+ * offset of the first module flag (allow_archiving_with_java_agent is gone,
+ * so the three flags start right after mapped_base_address's word).
  */
+#define HEAP_AND_FLAGS_26(B, F)                                                          \
+	P("object_streaming_mode", 548, BOOL, DEC, OBJECT_STREAMING_MODE),               \
+	P("mapped_heap_header.root_segments.roots_count", (B) + 48, I32, DEC, NONE),      \
+	P("mapped_heap_header.root_segments.base_offset", (B) + 32, U64, HEX, NONE),      \
+	P("mapped_heap_header.root_segments.count", (B) + 40, U64, DEC, NONE),            \
+	P("mapped_heap_header.root_segments.max_size_elems", (B) + 64, I32, DEC, NONE),   \
+	P("mapped_heap_header.root_segments.max_size_bytes", (B) + 56, U64, DEC, NONE),   \
+	P("mapped_heap_header.oopmap_start_pos", (B) + 24, U64, DEC, HEAP_OOPMAP_START),  \
+	P("mapped_heap_header.oopmap_ptrmap_pos", (B) + 16, U64, DEC, HEAP_PTRMAP_START), \
+	P("streamed_heap_header.forwarding_offset", (B) + 72, U64, DEC, NONE),            \
+	P("streamed_heap_header.roots_offset", (B) + 80, U64, DEC, NONE),                 \
+	P("streamed_heap_header.num_roots", (B) + 96, U64, DEC, NONE),                    \
+	P("streamed_heap_header.root_highest_object_index_table_offset", (B) + 88, U64, DEC, NONE), \
+	P("streamed_heap_header.num_archived_objects", (B) + 104, U64, DEC, NONE),        \
+	P("_rw_ptrmap_start_pos", (B), U64, DEC, RW_PTRMAP_START),                        \
+	P("_ro_ptrmap_start_pos", (B) + 8, U64, DEC, RO_PTRMAP_START),                    \
+	/* static archives (0) and AOT caches (1) tell has_aot_linked_classes apart */    \
+	P("use_optimized_module_handling", (F), BOOL, DEC, NONE),                         \
+	P("has_full_module_graph", (F) + 2, BOOL, DEC, NONE),                             \
+	P("has_aot_linked_classes", (F) + 1, BOOL, DEC, HAS_AOT_LINKED_CLASSES)
+
 static const struct aot_hdr_field header26[] = {
 	COMMON_25_FIELDS,
 	P("compressed_oops", 549, BOOL, DEC, COMPRESSED_OOPS),
@@ -304,26 +328,7 @@ static const struct aot_hdr_field header26[] = {
 	P("has_platform_or_app_classes", 850, BOOL, DEC, NONE),
 	P("requested_base_address", 856, U64, PTR, REQUESTED_BASE),
 	P("mapped_base_address", 864, U64, PTR, MAPPED_BASE),
-	P("object_streaming_mode", 548, BOOL, DEC, OBJECT_STREAMING_MODE),
-	P("mapped_heap_header.root_segments.roots_count", 928, I32, DEC, NONE),
-	P("mapped_heap_header.root_segments.base_offset", 912, U64, HEX, NONE),
-	P("mapped_heap_header.root_segments.count", 920, U64, DEC, NONE),
-	P("mapped_heap_header.root_segments.max_size_elems", 944, I32, DEC, NONE),
-	P("mapped_heap_header.root_segments.max_size_bytes", 936, U64, DEC, NONE),
-	P("mapped_heap_header.oopmap_start_pos", 904, U64, DEC, HEAP_OOPMAP_START),
-	P("mapped_heap_header.oopmap_ptrmap_pos", 896, U64, DEC, HEAP_PTRMAP_START),
-	P("streamed_heap_header.forwarding_offset", 952, U64, DEC, NONE),
-	P("streamed_heap_header.roots_offset", 960, U64, DEC, NONE),
-	P("streamed_heap_header.num_roots", 976, U64, DEC, NONE),
-	P("streamed_heap_header.root_highest_object_index_table_offset", 968, U64, DEC, NONE),
-	P("streamed_heap_header.num_archived_objects", 984, U64, DEC, NONE),
-	P("_rw_ptrmap_start_pos", 880, U64, DEC, RW_PTRMAP_START),
-	P("_ro_ptrmap_start_pos", 888, U64, DEC, RO_PTRMAP_START),
-	/* 26 dropped allow_archiving_with_java_agent: the three flags moved up a byte
-	 * (static vs AOT cache files tell has_aot_linked_classes apart). */
-	P("use_optimized_module_handling", 872, BOOL, DEC, NONE),
-	P("has_full_module_graph", 874, BOOL, DEC, NONE),
-	P("has_aot_linked_classes", 873, BOOL, DEC, HAS_AOT_LINKED_CLASSES),
+	HEAP_AND_FLAGS_26(880, 872),
 	END,
 };
 
@@ -364,24 +369,7 @@ static const struct aot_hdr_field header27[] = {
 	P("has_platform_or_app_classes", 834, BOOL, DEC, NONE),
 	P("requested_base_address", 840, U64, PTR, REQUESTED_BASE),
 	P("mapped_base_address", 848, U64, PTR, MAPPED_BASE),
-	P("object_streaming_mode", 548, BOOL, DEC, OBJECT_STREAMING_MODE),
-	P("mapped_heap_header.root_segments.roots_count", 912, I32, DEC, NONE),
-	P("mapped_heap_header.root_segments.base_offset", 896, U64, HEX, NONE),
-	P("mapped_heap_header.root_segments.count", 904, U64, DEC, NONE),
-	P("mapped_heap_header.root_segments.max_size_elems", 928, I32, DEC, NONE),
-	P("mapped_heap_header.root_segments.max_size_bytes", 920, U64, DEC, NONE),
-	P("mapped_heap_header.oopmap_start_pos", 888, U64, DEC, HEAP_OOPMAP_START),
-	P("mapped_heap_header.oopmap_ptrmap_pos", 880, U64, DEC, HEAP_PTRMAP_START),
-	P("streamed_heap_header.forwarding_offset", 936, U64, DEC, NONE),
-	P("streamed_heap_header.roots_offset", 944, U64, DEC, NONE),
-	P("streamed_heap_header.num_roots", 960, U64, DEC, NONE),
-	P("streamed_heap_header.root_highest_object_index_table_offset", 952, U64, DEC, NONE),
-	P("streamed_heap_header.num_archived_objects", 968, U64, DEC, NONE),
-	P("_rw_ptrmap_start_pos", 864, U64, DEC, RW_PTRMAP_START),
-	P("_ro_ptrmap_start_pos", 872, U64, DEC, RO_PTRMAP_START),
-	P("use_optimized_module_handling", 856, BOOL, DEC, NONE),
-	P("has_full_module_graph", 858, BOOL, DEC, NONE),
-	P("has_aot_linked_classes", 857, BOOL, DEC, HAS_AOT_LINKED_CLASSES),
+	HEAP_AND_FLAGS_26(864, 856),
 	END,
 };
 

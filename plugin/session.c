@@ -40,6 +40,17 @@ struct aot_err *aot_session_open(struct aot_session *s, const char *path)
 	return NULL;
 }
 
+struct aot_err *aot_session_require_complete(const struct aot_session *s)
+{
+	struct aot_err *err = NULL;
+	for (unsigned i = 0; i < s->narchives && !err; i++) {
+		err = aot_archive_require_layout(s->archives[i]);
+		if (!err)
+			err = aot_archive_require_base(s->archives[i]);
+	}
+	return err;
+}
+
 uint64_t aot_session_mapped_base(const struct aot_session *s, const struct aot_archive *ar)
 {
 	return s->opts.have_base ? s->opts.base : ar->requested_base;
@@ -55,22 +66,19 @@ struct aot_err *aot_session_target(struct aot_session *s, struct aot_target **re
 	struct aot_err *err = aot_target_create(&t);
 	if (err)
 		return err;
-	for (unsigned i = 0; i < s->narchives; i++) {
+	err = aot_session_require_complete(s);
+	for (unsigned i = 0; i < s->narchives && !err; i++) {
 		struct aot_archive *ar = s->archives[i];
-		err = aot_archive_require_layout(ar);
-		if (!err)
-			err = aot_archive_require_base(ar);
-		if (!err)
-			err = aot_file_mapping_create(t, ar, aot_session_mapped_base(s, ar) - ar->requested_base,
+		err = aot_file_mapping_create(t, ar, aot_session_mapped_base(s, ar) - ar->requested_base,
 						      &s->mappings[i]);
-		if (err) {
-			for (unsigned j = 0; j < i; j++) {
-				aot_file_mapping_destroy(s->mappings[j]);
-				s->mappings[j] = NULL;
-			}
-			aot_target_destroy(t);
-			return err;
+	}
+	if (err) {
+		for (unsigned j = 0; j < s->narchives; j++) {
+			aot_file_mapping_destroy(s->mappings[j]);
+			s->mappings[j] = NULL;
 		}
+		aot_target_destroy(t);
+		return err;
 	}
 	s->target = t;
 	*ret = t;

@@ -30,12 +30,18 @@ struct aot_session {
 };
 
 /* Create an empty session; OPTS is copied (its strings are borrowed). */
-struct aot_err *aot_session_create(const struct aot_session_opts *opts, struct aot_session **ret);
+AOT_PUBLIC struct aot_err *aot_session_create(const struct aot_session_opts *opts, struct aot_session **ret);
 /* NULL-safe. */
-void aot_session_destroy(struct aot_session *s);
+AOT_PUBLIC void aot_session_destroy(struct aot_session *s);
 
 /* Open the archive at PATH and add it to the session. */
-struct aot_err *aot_session_open(struct aot_session *s, const char *path);
+AOT_PUBLIC struct aot_err *aot_session_open(struct aot_session *s, const char *path);
+
+/*
+ * Fail unless every opened archive has a known layout and (if dynamic) its
+ * base archive: what commands that place archives in memory need.
+ */
+struct aot_err *aot_session_require_complete(const struct aot_session *s);
 
 /* The mapped base of archive AR in this session (requested base if not relocated). */
 uint64_t aot_session_mapped_base(const struct aot_session *s, const struct aot_archive *ar);
