@@ -129,9 +129,15 @@ static const struct aot_hdr_layout *pick_layout(const struct aot_file *f, uint32
 			ident[id->len] = 0;
 			ident_ok = strstr(ident, l->ident_marker) != NULL;
 		}
-		// A dynamic header also holds the base archive's name after the struct.
-		uint64_t min = dynamic ? l->dynamic_size : l->static_size;
-		bool size_ok = dynamic ? header_size >= min : header_size == min;
+		// A dynamic header also holds the base archive's name, right after
+		// DynamicArchiveHeader: its offset is that struct's size (19+).
+		bool size_ok;
+		if (!dynamic)
+			size_ok = header_size == l->static_size;
+		else if (l->generic_header && le(f->data + 16, 4) != 0)
+			size_ok = le(f->data + 16, 4) == l->dynamic_size;
+		else
+			size_ok = header_size >= l->dynamic_size;
 		if (size_ok && ident_ok)
 			return l;
 		if (size_ok && !fallback)
