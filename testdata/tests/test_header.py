@@ -24,16 +24,16 @@ def test_header_fields_match_map_log():
 
 
 def header_fields(jdk, kind, archive, mapfile):
-        log = MapLog(mapfile)
-        fields = archive_entry(run_json([archive, '-c', 'aot-header']), archive)['fields']
-        bad = []
-        for key, want in log.header.items():
-            if key not in fields:
-                bad.append(f'{key}: missing (JVM: {want})')
-            elif as_value(fields[key]) != as_value(want):
-                bad.append(f'{key}: aotdbg {fields[key]!r}, JVM {want!r}')
-        check(f'header {jdk}/{kind}: {len(log.header)} fields equal the map log',
-              not bad and len(log.header) >= 20, '; '.join(bad) or 'too few fields parsed')
+    log = MapLog(mapfile)
+    fields = archive_entry(run_json([archive, '-c', 'aot-header']), archive)['fields']
+    bad = []
+    for key, want in log.header.items():
+        if key not in fields:
+            bad.append(f'{key}: missing (JVM: {want})')
+        elif as_value(fields[key]) != as_value(want):
+            bad.append(f'{key}: aotdbg {fields[key]!r}, JVM {want!r}')
+    check(f'header {jdk}/{kind}: {len(log.header)} fields equal the map log',
+          not bad and len(log.header) >= 20, '; '.join(bad) or 'too few fields parsed')
 
 
 @test
@@ -42,15 +42,15 @@ def test_archive_kind_matches_map_log():
 
 
 def archive_kind(jdk, kind, archive, mapfile):
-        title = MapLog(mapfile).title
-        got = archive_entry(run_json([archive, '-c', 'aot-header']), archive)['kind']
-        if title.startswith('Dynamic'):
-            want = 'dynamic CDS archive'
-        elif kind == 'aot':
-            want = 'AOT cache'
-        else:
-            want = 'static CDS archive'
-        check(f'kind {jdk}/{kind} is {want}', got == want, f'got {got!r}; map title {title!r}')
+    title = MapLog(mapfile).title
+    got = archive_entry(run_json([archive, '-c', 'aot-header']), archive)['kind']
+    if title.startswith('Dynamic'):
+        want = 'dynamic CDS archive'
+    elif kind == 'aot':
+        want = 'AOT cache'
+    else:
+        want = 'static CDS archive'
+    check(f'kind {jdk}/{kind} is {want}', got == want, f'got {got!r}; map title {title!r}')
 
 
 @test
@@ -59,19 +59,19 @@ def test_regions_match_map_log():
 
 
 def regions_match(jdk, kind, archive, mapfile):
-        log = MapLog(mapfile)
-        rows = archive_entry(run_json([archive, '-c', 'aot-regions']), archive)['regions']
-        by_name = {r['name']: r for r in rows}
-        bad = []
-        for index, want in log.regions.items():
-            got = rows[index] if index < len(rows) else None
-            if not got or got['name'] != want['name']:
-                bad.append(f'region {index}: name {got and got["name"]} vs {want["name"]}')
-            else:
-                bad += region_mismatches(want, got)
-        section_mismatches(log, by_name, bad)
-        check(f'regions {jdk}/{kind}: {len(log.regions)} regions and {len(log.sections)} sections equal the map log',
-              not bad and log.regions, '; '.join(bad) or 'no regions parsed')
+    log = MapLog(mapfile)
+    rows = archive_entry(run_json([archive, '-c', 'aot-regions']), archive)['regions']
+    by_name = {r['name']: r for r in rows}
+    bad = []
+    for index, want in log.regions.items():
+        got = rows[index] if index < len(rows) else None
+        if not got or got['name'] != want['name']:
+            bad.append(f'region {index}: name {got and got["name"]} vs {want["name"]}')
+        else:
+            bad += region_mismatches(want, got)
+    section_mismatches(log, by_name, bad)
+    check(f'regions {jdk}/{kind}: {len(log.regions)} regions and {len(log.sections)} sections equal the map log',
+          not bad and log.regions, '; '.join(bad) or 'no regions parsed')
 
 
 def region_mismatches(want, got):
@@ -80,15 +80,15 @@ def region_mismatches(want, got):
 
 
 def section_mismatches(log, by_name, bad):
-        for name, (start, end, size) in log.sections.items():
-            span = [by_name[n] for n in SECTION_SPAN.get(name, (name,)) if n in by_name and by_name[n]['used']]
-            if not span:
-                bad.append(f'section {name}: no such region')
-                continue
-            s, e = as_value(span[0]['start']), as_value(span[-1]['end'])
-            u = sum(r['used'] for r in span)
-            if (s, e, u) != (start, end, size):
-                bad.append(f'section {name}: aotdbg {s:#x}-{e:#x} {u}, JVM {start:#x}-{end:#x} {size}')
+    for name, (start, end, size) in log.sections.items():
+        span = [by_name[n] for n in SECTION_SPAN.get(name, (name,)) if n in by_name and by_name[n]['used']]
+        if not span:
+            bad.append(f'section {name}: no such region')
+            continue
+        s, e = as_value(span[0]['start']), as_value(span[-1]['end'])
+        u = sum(r['used'] for r in span)
+        if (s, e, u) != (start, end, size):
+            bad.append(f'section {name}: aotdbg {s:#x}-{e:#x} {u}, JVM {start:#x}-{end:#x} {size}')
 
 
 @test
@@ -97,10 +97,10 @@ def test_dynamic_archive_shows_base_regions():
 
 
 def dynamic_base_regions(jdk, kind, archive, mapfile):
-        data = run_json([archive, '-c', 'aot-regions'])
-        paths = [a['path'] for a in data['archives']]
-        check(f'regions {jdk}/dynamic list the base archive first', len(paths) == 2 and paths[1] == archive,
-              f'archives listed: {paths}')
+    data = run_json([archive, '-c', 'aot-regions'])
+    paths = [a['path'] for a in data['archives']]
+    check(f'regions {jdk}/dynamic list the base archive first', len(paths) == 2 and paths[1] == archive,
+          f'archives listed: {paths}')
 
 
 @test
