@@ -102,18 +102,14 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* Text rendering of a string that came from the input: no control characters. */
+static char *sanitize(const char *s);
+
+/* Text rendering of a string that came from the input: see sanitize(). */
 static void text_string(FILE *f, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		int n = utf8_len(p);
-		if (*p < 0x20 || *p == 0x7f || n == 0) {
-			fprintf(f, "\\x%02x", *p);
-		} else {
-			fwrite(p, 1, (size_t)n, f);
-			p += n - 1;
-		}
-	}
+	char *clean = sanitize(s);
+	fputs(clean ? clean : "(out of memory)", f);
+	free(clean);
 }
 
 static void json_sep(struct aot_out *o, const char *key)
@@ -274,7 +270,7 @@ void aot_out_row_end(struct aot_out *o)
 	fputc('\n', o->f);
 }
 
-/* Text form of an input string with control characters escaped. */
+/* Text form of an input string: control characters and bytes that are not UTF-8 escaped as \\xNN. */
 static char *sanitize(const char *s)
 {
 	char *out = malloc(strlen(s) * 4 + 1), *q = out;
