@@ -270,7 +270,7 @@ void aot_out_row_end(struct aot_out *o)
 	fputc('\n', o->f);
 }
 
-/* Text form of an input string: control characters and bytes that are not UTF-8 escaped as \\xNN. */
+/* Text form of an input string: control characters and bytes that are not UTF-8 escaped as \xNN. */
 static char *sanitize(const char *s)
 {
 	char *out = malloc(strlen(s) * 4 + 1), *q = out;
