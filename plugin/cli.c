@@ -26,6 +26,7 @@ static struct aot_session *g_session;
 static void usage(FILE *f)
 {
 	fputs("usage: aotdbg [options] ARCHIVE...\n"
+	      "       aotdbg --jvm LIBJVM.so [options]   (layout commands only)\n"
 	      "\n"
 	      "Shows what is inside HotSpot CDS archives (.jsa) and AOT caches (.aot) of\n"
 	      "JDK 17, 21, 25, 26 and 27.\n"
@@ -38,11 +39,23 @@ static void usage(FILE *f)
 	      "      --base ADDR       place the archive at ADDR as a relocated JVM would\n"
 	      "                        (default: its requested base address)\n"
 	      "      --base-archive F  the base archive of a dynamic archive\n"
-	      "      --java-home DIR   look for a dynamic archive's base archive in DIR\n"
+	      "      --java-home DIR   the JDK the archives came from: its libjvm.so gives\n"
+	      "                        the layouts, its lib/server the default base archive\n"
+	      "      --jvm LIBJVM.so   take layouts from this libjvm.so (default: the JDK\n"
+	      "                        whose libjvm holds the archive's jvm_ident)\n"
+	      "      --pid PID         take layouts from the libjvm of this running JVM, and\n"
+	      "                        the gHotSpotVM tables from its memory (read only)\n"
+	      "      --debug-file F    libjvm's separate DWARF file (default: found by\n"
+	      "                        build id under /usr/lib/debug, or .gnu_debuglink)\n"
+	      "      --debug-dir DIR   also look for debug files under DIR/.build-id\n"
+	      "                        (like gdb's debug-file-directory)\n"
+	      "      --cache-dir DIR   where DWARF answers are cached (default:\n"
+	      "                        $XDG_CACHE_HOME/aotdbg; '' disables the cache)\n"
 	      "  -h, --help            this help; 'aotdbg -c help' lists the commands\n"
 	      "      --version\n"
 	      "\n"
-	      "exit status: 0 ok, 1 a check failed (aot-validate), 2 an error.\n", f);
+	      "exit status: 0 ok, 1 a check failed (aot-validate, aot-verify-layout),\n"
+	      "2 an error.\n", f);
 }
 
 static int report(struct aot_err *err)
@@ -238,7 +251,8 @@ static int batch(bool json)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_BATCH = 256, OPT_JSON, OPT_BASE, OPT_BASE_ARCHIVE, OPT_JAVA_HOME, OPT_VERSION };
+	enum { OPT_BATCH = 256, OPT_JSON, OPT_BASE, OPT_BASE_ARCHIVE, OPT_JAVA_HOME, OPT_VERSION, OPT_JVM, OPT_DEBUG_FILE, OPT_PID, OPT_DEBUG_DIR,
+	       OPT_CACHE_DIR };
 	static const struct option longopts[] = {
 		{ "command", required_argument, NULL, 'c' },
 		{ "batch", no_argument, NULL, OPT_BATCH },
@@ -246,6 +260,11 @@ int main(int argc, char **argv)
 		{ "base", required_argument, NULL, OPT_BASE },
 		{ "base-archive", required_argument, NULL, OPT_BASE_ARCHIVE },
 		{ "java-home", required_argument, NULL, OPT_JAVA_HOME },
+		{ "jvm", required_argument, NULL, OPT_JVM },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "debug-file", required_argument, NULL, OPT_DEBUG_FILE },
+		{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
+		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -271,6 +290,20 @@ int main(int argc, char **argv)
 		}
 		case OPT_BASE_ARCHIVE: opts.open.base_archive = optarg; break;
 		case OPT_JAVA_HOME: opts.open.java_home = optarg; break;
+		case OPT_JVM: opts.jvm = optarg; break;
+		case OPT_PID: {
+			uint64_t pid;
+			struct aot_err *err = aot_parse_u64(optarg, "--pid", &pid);
+			if (!err && (pid == 0 || pid > 0x7fffffff))
+				err = aot_errf(AOT_ERR_USAGE, "--pid: %s is not a process id", optarg);
+			if (err)
+				return report(err);
+			opts.pid = (int)pid;
+			break;
+		}
+		case OPT_DEBUG_FILE: opts.debug_file = optarg; break;
+		case OPT_DEBUG_DIR: opts.debug_dir = optarg; break;
+		case OPT_CACHE_DIR: opts.cache_dir = optarg; break;
 		case 'h': usage(stdout); free(cmds); return 0;
 		case OPT_VERSION: printf("aotdbg %s\n", AOTDBG_VERSION); free(cmds); return 0;
 		default: usage(stderr); free(cmds); return 2;
@@ -285,7 +318,9 @@ int main(int argc, char **argv)
 	bool only_help = ncmds > 0;
 	for (int i = 0; i < ncmds; i++)
 		only_help &= strncmp(cmds[i], "help", 4) == 0;
-	if (!status && g_session->narchives == 0 && !only_help) {
+	// Layout commands need only a JVM; everything else needs an archive.
+	bool have_jvm = opts.jvm || opts.open.java_home || opts.pid;
+	if (!status && g_session->narchives == 0 && !only_help && !have_jvm) {
 		fputs("aotdbg: no archive given\n", stderr);
 		usage(stderr);
 		status = 2;

@@ -5,16 +5,6 @@
 
 #include "commands.h"
 
-/* A generic header for versions we do not know: what every version from 13 on shares. */
-static const struct aot_hdr_field generic_fields[] = {
-	{ "magic", 0, AOT_FT_U32, AOT_FP_HEX8, 0, AOT_R_MAGIC, true },
-	{ "crc", 4, AOT_FT_U32, AOT_FP_HEX8, 0, AOT_R_CRC, true },
-	{ "version", 8, AOT_FT_I32, AOT_FP_HEX, 0, AOT_R_VERSION, true },
-	{ "header_size", 12, AOT_FT_U32, AOT_FP_DEC, 0, AOT_R_HEADER_SIZE, true },
-	{ "base_archive_name_offset", 16, AOT_FT_U32, AOT_FP_DEC, 0, AOT_R_BASE_NAME_OFFSET, true },
-	{ "base_archive_name_size", 20, AOT_FT_U32, AOT_FP_DEC, 0, AOT_R_BASE_NAME_SIZE, true },
-	{ NULL, 0, 0, 0, 0, 0, false },
-};
 
 static void out_field(struct aot_out *o, const char *name, const uint8_t *base,
 		      const struct aot_hdr_field *f)
@@ -177,7 +167,7 @@ static struct aot_err *run_header(struct aot_session *s, int argc, char **argv, 
 		if (!ar->layout) {
 			aot_out_begin(o, "fields", "Generic header (the part every version shares)");
 			aot_out_key_width(o, 33);
-			out_fields(o, ar, generic_fields, 0);
+			out_fields(o, ar, aot_hdr_generic_fields, 0);
 			aot_out_end(o);
 			aot_out_end(o);
 			if (!result)

@@ -105,6 +105,7 @@ struct aot_hdr_field {
 	uint16_t len;		/* AOT_FT_CHARS only */
 	uint8_t role;		/* enum aot_role */
 	bool jvm_prints;	/* the JVM's map log shows this field */
+	const char *cxx;	/* the C++ member when it is not "_" + name */
 };
 
 /* How the pointer maps of rw/ro are laid out. */
@@ -147,6 +148,9 @@ struct aot_hdr_layout {
 	enum aot_heap_style heap;
 	uint32_t rw_region, ro_region, bm_region;	/* region indices */
 };
+
+/* GenericCDSFileMapHeader alone (versions 13 on), NULL-terminated. */
+extern const struct aot_hdr_field aot_hdr_generic_fields[];
 
 /* All built-in layouts, NULL-terminated. */
 extern const struct aot_hdr_layout *const aot_hdr_layouts[];

@@ -11,10 +11,12 @@
 
 #include "hdr_layout.h"
 
-#define P(n, o, t, p, r) { n, o, AOT_FT_##t, AOT_FP_##p, 0, AOT_R_##r, true }
-#define Q(n, o, t, p, r) { n, o, AOT_FT_##t, AOT_FP_##p, 0, AOT_R_##r, false }
-#define CHARS(n, o, l, r) { n, o, AOT_FT_CHARS, AOT_FP_STR, l, AOT_R_##r, true }
-#define END { NULL, 0, 0, 0, 0, 0, false }
+#define P(n, o, t, p, r) { n, o, AOT_FT_##t, AOT_FP_##p, 0, AOT_R_##r, true, NULL }
+#define Q(n, o, t, p, r) { n, o, AOT_FT_##t, AOT_FP_##p, 0, AOT_R_##r, false, NULL }
+/* A printed field whose C++ member is not "_" + its label. */
+#define PX(n, cxx, o, t, p, r) { n, o, AOT_FT_##t, AOT_FP_##p, 0, AOT_R_##r, true, cxx }
+#define CHARS(n, o, l, r) { n, o, AOT_FT_CHARS, AOT_FP_STR, l, AOT_R_##r, true, NULL }
+#define END { NULL, 0, 0, 0, 0, 0, false, NULL }
 
 const char aot_supported_versions[] =
 	"11 (JDK 17), 18 (JDK 21), 19 (JDK 25 and 26), 20 (JDK 27)";
@@ -29,6 +31,13 @@ const char aot_supported_versions[] =
 #define GENERIC_BASE_NAME_FIELDS                                  \
 	P("base_archive_name_offset", 16, U32, DEC, BASE_NAME_OFFSET), \
 	P("base_archive_name_size", 20, U32, DEC, BASE_NAME_SIZE)
+
+/* What every version from 13 on shares: the header of a version we do not know. */
+const struct aot_hdr_field aot_hdr_generic_fields[] = {
+	GENERIC_FIELDS,
+	GENERIC_BASE_NAME_FIELDS,
+	END,
+};
 
 /* ---- JDK 17, version 11 --------------------------------------------------
  * Confirmed: gdb ptype/o FileMapHeader on 17.0.21.1+2-1~deb12u1 (openjdk-17-dbg)
@@ -141,7 +150,7 @@ static const struct aot_hdr_field region21[] = {
 
 static const struct aot_hdr_field header21[] = {
 	GENERIC_FIELDS,
-	P("common_app_classpath_size", 468, U32, DEC, NONE),	/* _common_app_classpath_prefix_size */
+	PX("common_app_classpath_size", "_common_app_classpath_prefix_size", 468, U32, DEC, NONE),
 	GENERIC_BASE_NAME_FIELDS,
 	P("core_region_alignment", 376, U64, DEC, CORE_REGION_ALIGNMENT),
 	P("obj_alignment", 384, I32, DEC, OBJ_ALIGNMENT),
@@ -243,8 +252,8 @@ static const struct aot_hdr_field header25[] = {
 	P("heap_root_segments.roots_count", 896, I32, DEC, NONE),
 	P("heap_root_segments.base_offset", 880, U64, HEX, NONE),
 	P("heap_root_segments.count", 888, U64, DEC, NONE),
-	P("heap_root_segments.max_size_elems", 904, I32, DEC, NONE),
-	P("heap_root_segments.max_size_bytes", 900, I32, DEC, NONE),
+	PX("heap_root_segments.max_size_elems", "_heap_root_segments._max_size_in_elems", 904, I32, DEC, NONE),
+	PX("heap_root_segments.max_size_bytes", "_heap_root_segments._max_size_in_bytes", 900, I32, DEC, NONE),
 	P("_heap_oopmap_start_pos", 912, U64, DEC, HEAP_OOPMAP_START),
 	P("_heap_ptrmap_start_pos", 920, U64, DEC, HEAP_PTRMAP_START),
 	P("_rw_ptrmap_start_pos", 928, U64, DEC, RW_PTRMAP_START),
@@ -286,7 +295,7 @@ static const struct aot_hdr_layout jdk25 = {
 /*
  * 26 and 27 print the mapped and streamed heap headers nested; the dotted
  * names follow that nesting.  "oopmap_ptrmap_pos" is the JVM's own label
- * for the heap ptrmap start position.  Both releases lay this block out
+ * for the heap ptrmap start position (the member is _ptrmap_start_pos).  Both releases lay this block out
  * the same way from B, the offset of _rw_ptrmap_start_pos; F is the
  * offset of the first module flag (allow_archiving_with_java_agent is gone,
  * so the three flags start right after mapped_base_address's word).
@@ -296,10 +305,13 @@ static const struct aot_hdr_layout jdk25 = {
 	P("mapped_heap_header.root_segments.roots_count", (B) + 48, I32, DEC, NONE),      \
 	P("mapped_heap_header.root_segments.base_offset", (B) + 32, U64, HEX, NONE),      \
 	P("mapped_heap_header.root_segments.count", (B) + 40, U64, DEC, NONE),            \
-	P("mapped_heap_header.root_segments.max_size_elems", (B) + 64, I32, DEC, NONE),   \
-	P("mapped_heap_header.root_segments.max_size_bytes", (B) + 56, U64, DEC, NONE),   \
+	PX("mapped_heap_header.root_segments.max_size_elems",                              \
+	   "_mapped_heap_header._root_segments._max_size_in_elems", (B) + 64, I32, DEC, NONE), \
+	PX("mapped_heap_header.root_segments.max_size_bytes",                              \
+	   "_mapped_heap_header._root_segments._max_size_in_bytes", (B) + 56, U64, DEC, NONE), \
 	P("mapped_heap_header.oopmap_start_pos", (B) + 24, U64, DEC, HEAP_OOPMAP_START),  \
-	P("mapped_heap_header.oopmap_ptrmap_pos", (B) + 16, U64, DEC, HEAP_PTRMAP_START), \
+	PX("mapped_heap_header.oopmap_ptrmap_pos", "_mapped_heap_header._ptrmap_start_pos", \
+	   (B) + 16, U64, DEC, HEAP_PTRMAP_START),                                       \
 	P("streamed_heap_header.forwarding_offset", (B) + 72, U64, DEC, NONE),            \
 	P("streamed_heap_header.roots_offset", (B) + 80, U64, DEC, NONE),                 \
 	P("streamed_heap_header.num_roots", (B) + 96, U64, DEC, NONE),                    \

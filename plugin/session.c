@@ -24,6 +24,8 @@ void aot_session_destroy(struct aot_session *s)
 		aot_archive_destroy(s->archives[i]);
 	}
 	aot_target_destroy(s->target);
+	aot_jvm_destroy(s->jvm);
+	aot_err_free(s->jvm_err);
 	free(s);
 }
 
@@ -82,5 +84,31 @@ struct aot_err *aot_session_target(struct aot_session *s, struct aot_target **re
 	}
 	s->target = t;
 	*ret = t;
+	return NULL;
+}
+
+struct aot_err *aot_session_jvm(struct aot_session *s, struct aot_jvm **ret)
+{
+	if (!s->jvm_tried) {
+		s->jvm_tried = true;
+		size_t nd = 0;
+		if (s->opts.debug_dir)
+			s->debug_dirs[nd++] = s->opts.debug_dir;
+		s->debug_dirs[nd++] = "/usr/lib/debug";
+		s->debug_dirs[nd] = NULL;
+		struct aot_jvm_opts o = {
+			.jvm = s->opts.jvm,
+			.java_home = s->opts.open.java_home,
+			.pid = s->opts.pid,
+			.dwarf = { .debug_file = s->opts.debug_file, .cache_dir = s->opts.cache_dir,
+				   .debug_dirs = s->debug_dirs },
+		};
+		// The base of a dynamic archive has the same ident: the top one decides.
+		const struct aot_archive *ar = s->narchives ? s->archives[0] : NULL;
+		s->jvm_err = aot_jvm_open(&o, ar ? ar->jvm_ident : NULL, ar ? ar->path : NULL, &s->jvm);
+	}
+	if (s->jvm_err)
+		return aot_errf(s->jvm_err->code, "%s", s->jvm_err->msg ? s->jvm_err->msg : "error");
+	*ret = s->jvm;
 	return NULL;
 }

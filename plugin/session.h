@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "archive.h"
+#include "jvm.h"
 #include "target.h"
 
 #define AOT_SESSION_MAX_ARCHIVES 16
@@ -18,6 +19,11 @@ struct aot_session_opts {
 	struct aot_open_opts open;
 	bool have_base;		/* --base ADDR given: place the archives there */
 	uint64_t base;
+	const char *jvm;		/* --jvm */
+	const char *debug_file;		/* --debug-file */
+	const char *debug_dir;		/* --debug-dir, searched before /usr/lib/debug */
+	const char *cache_dir;		/* --cache-dir */
+	int pid;			/* --pid */
 };
 
 struct aot_session {
@@ -27,6 +33,11 @@ struct aot_session {
 	/* Built on first use by aot_session_target(). */
 	struct aot_target *target;
 	struct aot_file_mapping *mappings[AOT_SESSION_MAX_ARCHIVES];
+	/* Built on first use by aot_session_jvm(). */
+	struct aot_jvm *jvm;
+	struct aot_err *jvm_err;
+	bool jvm_tried;
+	const char *debug_dirs[3];
 };
 
 /* Create an empty session; OPTS is copied (its strings are borrowed). */
@@ -51,5 +62,11 @@ uint64_t aot_session_mapped_base(const struct aot_session *s, const struct aot_a
  * base or, with --base, at that base and relocated.  Borrowed.
  */
 struct aot_err *aot_session_target(struct aot_session *s, struct aot_target **ret);
+
+/*
+ * The JVM build the archives came from (--jvm, --java-home, or found by the
+ * first archive's jvm_ident), opened on first use.  Borrowed.
+ */
+struct aot_err *aot_session_jvm(struct aot_session *s, struct aot_jvm **ret);
 
 #endif

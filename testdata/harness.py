@@ -87,6 +87,30 @@ def corpus():
     return out
 
 
+def jdks():
+    """The JDK matrix (testdata/cache/jdks/jdks.tsv) as dicts: name, home, java,
+    dbg (the debug root holding .build-id/, or None), version, libjvm."""
+    out = []
+    path = os.path.join(CACHE, 'jdks', 'jdks.tsv')
+    if not os.path.exists(path):
+        return out
+    with open(path) as f:
+        for line in f:
+            name, home, java, dbg, version = line.rstrip('\n').split('\t')[:5]
+            out.append({'name': name, 'home': home, 'java': java,
+                        'dbg': None if dbg == '-' else dbg, 'version': version,
+                        'libjvm': os.path.join(home, 'lib', 'server', 'libjvm.so')})
+    return out
+
+
+def jvm_args(jdk, debug=True):
+    """aotdbg options that take layouts from JDK (and its debug root)."""
+    args = ['--jvm', jdk['libjvm']]
+    if debug and jdk['dbg']:
+        args += ['--debug-dir', jdk['dbg']]
+    return args
+
+
 def main(argv):
     global AOTDBG, VERBOSE
     import argparse

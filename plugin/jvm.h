@@ -1,0 +1,61 @@
+/*
+ * The JVM build whose layouts we use: its libjvm.so, the gHotSpotVM tables
+ * decoded from it, and (on demand) its DWARF.
+ *
+ * Which libjvm: --jvm PATH, else --java-home DIR, else, for an archive, the
+ * JDK whose libjvm holds the archive's jvm_ident string (the JVM copies
+ * VM_Version::internal_vm_info_string(), a string literal, into the header).
+ * A libjvm that does not hold the ident of the archive is refused: layouts
+ * of another build would decode garbage that looks plausible.
+ */
+#ifndef AOTDBG_JVM_H
+#define AOTDBG_JVM_H
+
+#include <stdbool.h>
+
+#include "dwarf_types.h"
+#include "elf_file.h"
+#include "elf_image.h"
+#include "target.h"
+#include "target_proc.h"
+#include "vmstructs.h"
+
+struct aot_jvm_opts {
+	const char *jvm;		/* --jvm: a libjvm.so */
+	const char *java_home;		/* --java-home */
+	struct aot_dwarf_opts dwarf;	/* --debug-file, --cache-dir */
+	int pid;			/* --pid: read the tables from this live JVM (0: none) */
+};
+
+struct aot_jvm {
+	char *path;		/* the libjvm.so */
+	char *found_by;		/* "--jvm", "--java-home", "jvm_ident found in …" */
+	char *ident;		/* its internal_vm_info_string, or NULL if not found */
+	struct aot_elf *elf;
+	struct aot_elf_image *image;	/* NULL when the tables come from a live process */
+	struct aot_proc *proc;
+	uint64_t bias;			/* where libjvm is loaded (0 for the file) */
+	struct aot_target *target;
+	struct aot_vmstructs *vm;	/* NULL when the tables are missing: vm_err says why */
+	struct aot_err *vm_err;
+	struct aot_dwarf *dwarf;	/* see aot_jvm_dwarf() */
+	struct aot_err *dwarf_err;
+	bool dwarf_tried;
+	struct aot_dwarf_opts dwarf_opts;
+};
+
+/*
+ * Find and open the libjvm for OPTS and, if JVM_IDENT is not NULL, check
+ * that it is the build that wrote an archive with that ident.
+ */
+struct aot_err *aot_jvm_open(const struct aot_jvm_opts *opts, const char *jvm_ident,
+			     const char *archive_path, struct aot_jvm **ret);
+void aot_jvm_destroy(struct aot_jvm *j);	/* NULL-safe */
+
+/* The DWARF of this libjvm, opened on first use; the error is kept and returned again. */
+struct aot_err *aot_jvm_dwarf(struct aot_jvm *j, struct aot_dwarf **ret);
+
+/* The feature release ("25") from the ident; NULL if unknown. */
+const char *aot_jvm_feature(const struct aot_jvm *j, char *buf, size_t len);
+
+#endif

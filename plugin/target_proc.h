@@ -1,0 +1,32 @@
+/*
+ * A live process as a memory source: reads go through /proc/PID/mem, so the
+ * process is never stopped, written to, or made to run anything.  A JVM
+ * that changes its memory while we read it is the caller's concern: every
+ * decoder already treats what it reads as hostile.
+ */
+#ifndef AOTDBG_TARGET_PROC_H
+#define AOTDBG_TARGET_PROC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "target.h"
+
+struct aot_proc;
+
+struct aot_err *aot_proc_open(pid_t pid, struct aot_proc **ret);
+void aot_proc_destroy(struct aot_proc *p);	/* NULL-safe */
+
+/* Register the process's whole user address space in T. */
+struct aot_err *aot_proc_add_to(struct aot_proc *p, struct aot_target *t);
+
+/*
+ * The path and load bias of the mapped file whose name ends in "/NAME"
+ * (e.g. "libjvm.so"), from /proc/PID/maps.  *PATH is malloc'ed.
+ */
+struct aot_err *aot_proc_find_module(struct aot_proc *p, const char *name, char **path,
+				     uint64_t *bias);
+
+pid_t aot_proc_pid(const struct aot_proc *p);
+
+#endif
