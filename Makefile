@@ -51,11 +51,13 @@ $(BUILD)/aotdbg-san: $(BUILD)/san/cli.o $(SAN_OBJS)
 
 san: $(BUILD)/aotdbg-san
 
-# The JDK matrix and the corpus of real archives the tests compare against
-# (downloaded and generated once, cached under testdata/cache/).
+# The JDK matrix, the corpus of real archives the tests compare against, and
+# gdb's ptype/o of the types aot-ptype is checked with (downloaded and
+# generated once, cached under testdata/cache/).
 corpus:
 	bash testdata/setup-jdks.sh
 	bash testdata/gen-corpus.sh
+	bash testdata/gen-ptype.sh
 
 # Every test, against the sanitizer build; installs what it needs first.
 check:

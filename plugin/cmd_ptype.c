@@ -127,6 +127,9 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		return err;
 	struct aot_dwarf *dw = NULL;
 	struct aot_err *dwarf_err = tables_only ? NULL : aot_jvm_dwarf(j, &dw);
+	// No debug info at all is normal (stripped builds); a bad or foreign one is an error.
+	if (dwarf_err && (dwarf_err->code != AOT_ERR_NOT_FOUND || j->dwarf_opts.debug_file))
+		return dwarf_err;
 	if (tables_only || dwarf_err) {
 		aot_err_free(dwarf_err);
 		if (!j->vm)

@@ -146,14 +146,16 @@ static unsigned int_word(const char *w, size_t n)
 }
 
 /*
- * Rewrite, in place, the integer types inside template arguments the way gdb
- * canonicalises them: GCC names "Array<short unsigned int>" what gdb (and so
- * the user) calls "Array<unsigned short>".  Never lengthens S.
+ * Rewrite, in place, the C++ integer type names the way gdb canonicalises
+ * them: GCC names "Array<short unsigned int>" what gdb (and so the user)
+ * calls "Array<unsigned short>", and "long int" is "long".  Only inside
+ * template arguments, unless WHOLE (S is a base type's name).  Never
+ * lengthens S.
  */
-static void canon_template_args(char *s)
+static void canon_int_names(char *s, bool whole)
 {
 	char *w = s;
-	int depth = 0;
+	int depth = whole;
 	for (const char *r = s; *r; ) {
 		// Outside template arguments, or not at the start of a word: copy.
 		if (depth <= 0 || !is_ident(*r)) {
@@ -638,7 +640,12 @@ static char *cache_text(const struct aot_dwarf *d, size_t *len)
 		return NULL;
 	fprintf(fp, "%s\t%d\nbuild-id\t%s\n", CACHE_MAGIC, CACHE_VERSION, d->build_id);
 	size_t n = 0;
-	for (size_t i = 0; i < d->nentries && n < MAX_ENTRIES; i++, n++) {
+	for (size_t i = 0; i < d->nentries && n < MAX_ENTRIES; i++) {
+		// What the parser would refuse must not be written: it would refuse the whole file.
+		size_t nlen = strlen(d->entries[i].name);
+		if (!nlen || nlen > MAX_NAME)
+			continue;
+		n++;
 		if (d->entries[i].type) {
 			put_type(fp, d->entries[i].type);
 		} else {
@@ -1293,7 +1300,7 @@ static struct aot_err *type_name(struct aot_dwarf *d, Dwarf_Die die, Dwarf_Off o
 		if (!*ret)
 			err = &aot_enomem;
 		else
-			canon_template_args(*ret);
+			canon_int_names(*ret, tag == DW_TAG_base_type);
 	}
 	if (spec)
 		dwarf_dealloc_die(spec);
@@ -1426,7 +1433,11 @@ static struct aot_err *spell(struct aot_dwarf *d, bool has, Dwarf_Off off, const
 	case DW_TAG_ptr_to_member_type:
 		if ((err = die_type(d, die, &thas, &toff)) || (thas && (err = tag_at(d, toff, &ttag))))
 			break;
+		bool paren = ttag == DW_TAG_array_type || ttag == DW_TAG_subroutine_type;
+		if (paren)
+			sb_add(&b, "(");
 		if (tag == DW_TAG_ptr_to_member_type) {
+			// "int Foo::*", "void (Foo::*)(Foo * const)"
 			bool chas;
 			Dwarf_Off coff;
 			if ((err = die_ref(d, die, DW_AT_containing_type, &chas, &coff)) ||
@@ -1435,9 +1446,6 @@ static struct aot_err *spell(struct aot_dwarf *d, bool has, Dwarf_Off off, const
 			sb_add(&b, s);
 			sb_add(&b, "::");
 		}
-		bool paren = ttag == DW_TAG_array_type || ttag == DW_TAG_subroutine_type;
-		if (paren)
-			sb_add(&b, "(");
 		sb_add(&b, tag == DW_TAG_pointer_type || tag == DW_TAG_ptr_to_member_type ? "*" :
 			   tag == DW_TAG_reference_type ? "&" : "&&");
 		// "* const": a qualifier of the pointer itself follows the star.
@@ -1726,6 +1734,8 @@ static struct aot_err *read_member(struct aot_dwarf *d, Dwarf_Die die, Dwarf_Hal
 	if ((err = spell(d, thas, toff, "", 0, &m->type_name)) ||
 	    (err = type_size(d, thas, toff, 0, &m->size, decl)))
 		return err;
+	if (strlen(m->type_name) > MAX_NAME)
+		m->type_name[MAX_NAME] = '\0';
 	m->is_base = tag == DW_TAG_inheritance;
 	// DWARF 4 declares a static member as a member with DW_AT_declaration; 5 as a variable.
 	if (tag == DW_TAG_member && ((err = die_has(d, die, DW_AT_declaration, &is_decl)) ||
@@ -1901,7 +1911,7 @@ static struct aot_err *add_want(struct scan *s, const char *name, char *key, boo
 	}
 	s->nwants++;
 	s->left++;
-	canon_template_args(key);
+	canon_int_names(key, false);
 	if (strstr(key, "::"))
 		s->namespaces = true;
 	return NULL;
@@ -1950,6 +1960,11 @@ static struct aot_err *want_decls(struct scan *s, size_t wi)
 		char *key;
 		if (!w->decls[j] || (err = decl_key(d, w->decls[j], &key)))
 			continue;
+		// An anonymous class cannot be looked up by name.
+		if (strstr(key, "{...}")) {
+			free(key);
+			continue;
+		}
 		const struct entry *e = find_entry(d, key);
 		if (e && e->type) {
 			w->t->members[j].size = e->type->size;
@@ -2048,6 +2063,45 @@ static struct aot_err *is_definition(struct aot_dwarf *d, Dwarf_Die die, Dwarf_H
 	return NULL;
 }
 
+/* If KEY is wanted and DIE (of TAG) defines it, mark it found. */
+static struct aot_err *match(struct scan *s, Dwarf_Die die, Dwarf_Half tag, char *key)
+{
+	struct want *w = wanted(s, key);
+	bool yes;
+	Dwarf_Off off;
+	struct aot_err *err;
+	if (!w || w->found)
+		return NULL;
+	if ((err = is_definition(s->d, die, tag, &yes, &off)) || !yes)
+		return err;
+	return found(s, w, off);
+}
+
+/*
+ * A class defined outside the class it is declared in ("struct
+ * Outer::Nested {…}") has no name of its own, only a DW_AT_specification
+ * pointing at its declaration: the qualified name comes from there.
+ */
+static struct aot_err *match_spec(struct scan *s, Dwarf_Die die, Dwarf_Half tag)
+{
+	struct aot_dwarf *d = s->d;
+	bool has;
+	Dwarf_Off soff;
+	Dwarf_Die spec;
+	char *key = NULL;
+	struct aot_err *err = die_ref(d, die, DW_AT_specification, &has, &soff);
+	if (err || !has)
+		return err;
+	if ((err = die_at(d, soff, &spec)))
+		return err;
+	err = type_name(d, spec, soff, tag, &key);
+	dwarf_dealloc_die(spec);
+	if (!err)
+		err = match(s, die, tag, key);
+	free(key);
+	return err;
+}
+
 /* Whether an unfound wanted name starts with the first LEN bytes of s->qname ("ns::"). */
 static bool in_wanted_scope(const struct scan *s, size_t len)
 {
@@ -2059,7 +2113,9 @@ static bool in_wanted_scope(const struct scan *s, size_t len)
 
 /*
  * Look at DIE and its later siblings (freeing each) for wanted types, inside
- * the namespace whose "ns::" prefix is the first PLEN bytes of s->qname.
+ * the namespace or class whose "ns::" prefix is the first PLEN bytes of
+ * s->qname.  Namespaces and classes are entered only when a wanted name is
+ * in them: most of a CU's DIEs are below its top level.
  */
 static struct aot_err *walk(struct scan *s, Dwarf_Die die, size_t plen, int depth)
 {
@@ -2089,19 +2145,26 @@ static struct aot_err *walk(struct scan *s, Dwarf_Die die, size_t plen, int dept
 			if ((err = die_name(d, die, &name)))
 				break;
 			size_t n = name ? strlen(name) : 0;
-			struct want *w = NULL;
-			if (n && plen + n <= MAX_NAME) {
+			bool nests = tag != DW_TAG_typedef && tag != DW_TAG_enumeration_type;
+			Dwarf_Die kid;
+			if (n && plen + n + 2 <= MAX_NAME) {
 				memcpy(s->qname + plen, name, n + 1);
-				if (memchr(name, '<', n))
-					canon_template_args(s->qname + plen);
-				w = wanted(s, s->qname);
+				if (memchr(name, '<', n)) {
+					canon_int_names(s->qname + plen, false);
+					n = strlen(s->qname + plen);
+				}
+				if ((err = match(s, die, tag, s->qname)))
+					break;
+				// A class some wanted name is nested in ("Outer::Inner"): look inside.
+				memcpy(s->qname + plen + n, "::", 3);
+				if (nests && s->namespaces && depth < MAX_SCOPE_DEPTH &&
+				    in_wanted_scope(s, plen + n + 2) &&
+				    ((err = die_child(d, die, &kid)) ||
+				     (err = walk(s, kid, plen + n + 2, depth + 1))))
+					break;
+			} else if (!n && nests && s->namespaces && (err = match_spec(s, die, tag))) {
+				break;
 			}
-			bool yes;
-			Dwarf_Off off;
-			if (w && !w->found && (err = is_definition(d, die, tag, &yes, &off)))
-				break;
-			if (w && !w->found && yes && (err = found(s, w, off)))
-				break;
 		}
 		Dwarf_Die next;
 		err = die_next(d, die, &next);
@@ -2187,15 +2250,26 @@ static struct aot_err *scan(struct scan *s, bool *complete)
 /* ---------------------------------------------------------------------- */
 /* Lookups */
 
-/* Size what want_decls() could not, and keep the answers for the N asked-for names. */
+/*
+ * Size what want_decls() could not, and keep the answers: the types asked
+ * for, found or (after a complete pass) not, and those found to size members.
+ */
 static struct aot_err *keep(struct scan *s, bool complete)
 {
 	struct aot_dwarf *d = s->d;
 	struct aot_err *err = NULL;
 	for (size_t i = 0; i < s->nwants && !err; i++) {
 		struct want *w = &s->wants[i];
-		if (!w->primary)
+		if (!w->primary) {
+			// Found to size a member: worth keeping too, so no later lookup looks again.
+			if (w->found && !find_entry(d, w->name) &&
+			    !(err = read_type(d, w->name, w->off, &w->t, &w->decls))) {
+				size_from_gaps(w->t, w->decls);
+				err = add_entry(d, w->name, w->t);
+				w->t = NULL;
+			}
 			continue;
+		}
 		for (size_t j = 0; w->t && j < w->t->nmembers && !err; j++) {
 			char *key;
 			struct want *def;
@@ -2280,7 +2354,7 @@ struct aot_err *aot_dwarf_types(struct aot_dwarf *d, const char *const *names, s
 		d->stats.from_cache = false;
 		size_t before = d->nentries;
 		err = lookup(d, todo, ntodo);
-		if (d->nentries > before && d->cache_path)
+		if (!err && d->nentries > before && d->cache_path)
 			d->stats.cache_saved = cache_save(d);
 	}
 	free(todo);

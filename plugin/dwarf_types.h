@@ -7,6 +7,13 @@
  * CUs looks for every requested name at once and stops when all are found,
  * and every answer (found or not) is kept in a small text file keyed by
  * libjvm's build id, so later runs never open the DWARF at all.
+ *
+ * Members come in DWARF order: bases, then data members (artificial ones
+ * such as _vptr.Metadata included), with static members marked.  An anonymous
+ * union or struct member stays one member named "" of type "union {...}".
+ * A bit-field gets the offset and size of its storage unit (its type's
+ * size; the byte it starts in, if it straddles units as in a packed struct)
+ * and a little-endian bit offset from there.
  */
 #ifndef AOTDBG_DWARF_TYPES_H
 #define AOTDBG_DWARF_TYPES_H
@@ -48,17 +55,22 @@ const char *aot_dwarf_path(const struct aot_dwarf *d);
 const char *aot_dwarf_cache_path(const struct aot_dwarf *d);
 
 /*
- * Look up N types by exact name, as DWARF names them: "InstanceKlass",
- * "Array<unsigned char>", namespaced ones as "ns::Name" (a typedef naming a
- * class also works).  RET[i] is the type, or NULL when the DWARF has no
- * complete definition.  Results are borrowed until aot_dwarf_destroy().
+ * Look up N types by exact name, as gdb spells them: "InstanceKlass",
+ * "Array<unsigned char>", "Array<unsigned short>" (GCC's "short unsigned int"
+ * matches too), namespaced and nested ones as "metaspace::MetaspaceArena" or
+ * "SafepointMechanism::ThreadData"; a typedef naming a class also works.
+ * RET[i] is the type, or NULL when the DWARF has no complete definition.
+ * Results are borrowed until aot_dwarf_destroy().  Ask for all the names
+ * needed in one call: each call that misses the cache reads CUs until it has
+ * found every name it was given (a name that does not exist costs a pass
+ * over all of them).
  */
 struct aot_err *aot_dwarf_types(struct aot_dwarf *d, const char *const *names, size_t n,
 				const struct aot_type **ret);
 
 /*
  * Free libdwarf's copy of the debug sections (the decompressed .debug_info
- * alone is 300-450 MB) but keep every answer.  A later lookup of a new name
+ * alone is 250-450 MB) but keep every answer.  A later lookup of a new name
  * reopens them, at the cost of decompressing again (about 2 s).
  */
 void aot_dwarf_release(struct aot_dwarf *d);

@@ -224,7 +224,7 @@ static void from_dwarf(struct aot_lrow *r, const struct decl *d, struct aot_dwar
 }
 
 /* Ask DWARF for every declared type at once: one pass over the CUs, not one per type. */
-static void prefetch(struct aot_dwarf *dw)
+static struct aot_err *prefetch(struct aot_dwarf *dw)
 {
 	const char *names[AOT_LF_COUNT];
 	char bufs[AOT_LF_COUNT][128];
@@ -240,7 +240,7 @@ static void prefetch(struct aot_dwarf *dw)
 		}
 	}
 	const struct aot_type *out[AOT_LF_COUNT];
-	aot_err_free(aot_dwarf_types(dw, names, n, out));
+	return aot_dwarf_types(dw, names, n, out);
 }
 
 struct aot_err *aot_layout_build(struct aot_jvm *j, bool with_dwarf, struct aot_layout **ret)
@@ -269,9 +269,20 @@ struct aot_err *aot_layout_build(struct aot_jvm *j, bool with_dwarf, struct aot_
 	struct aot_dwarf *dw = NULL;
 	if (need_dwarf) {
 		l->dwarf_err = aot_jvm_dwarf(j, &dw);
+		// Stripped builds have no DWARF; a bad or foreign debug file is the user's to fix.
+		if (l->dwarf_err && (l->dwarf_err->code != AOT_ERR_NOT_FOUND || j->dwarf_opts.debug_file)) {
+			struct aot_err *err = l->dwarf_err;
+			l->dwarf_err = NULL;
+			aot_layout_destroy(l);
+			return err;
+		}
 		if (!l->dwarf_err) {
 			l->dwarf_used = true;
-			prefetch(dw);
+			struct aot_err *err = prefetch(dw);
+			if (err) {
+				aot_layout_destroy(l);
+				return err;
+			}
 		}
 	}
 	for (size_t i = 0; i < AOT_LF_COUNT; i++) {

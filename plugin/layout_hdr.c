@@ -203,7 +203,9 @@ struct aot_err *aot_layout_hdr_rows(const struct aot_hdr_layout *hl, const struc
 					"CDSFileMapRegion", "DynamicArchiveHeader", "VMStructEntry",
 					"VMTypeEntry", "VMIntConstantEntry", "VMLongConstantEntry" };
 		const struct aot_type *out[9];
-		aot_err_free(aot_dwarf_types(dw, names, 9, out));
+		struct aot_err *err = aot_dwarf_types(dw, names, 9, out);
+		if (err)
+			return err;
 	}
 	bool ok = !hl || (add_fields(&r, "header", "FileMapHeader", hl->fields, hl->generic_header, vm, dw) &&
 			  add_fields(&r, "region", "CDSFileMapRegion", hl->region_fields, false, vm, dw) &&

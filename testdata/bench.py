@@ -7,11 +7,12 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from harness import corpus, CACHE  # noqa: E402
+from harness import corpus, jdks, jvm_args, CACHE  # noqa: E402
 
 
 def timed(cmd, cwd=None, runs=10):
@@ -42,6 +43,7 @@ def java_for(jdk):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--aotdbg', default=os.path.join(os.path.dirname(HERE), 'build', 'aotdbg'))
+    ap.add_argument('--gdb-jdk', default='jdk25', help='JDK for the DWARF and gdb timings')
     args = ap.parse_args()
     archives = [(os.path.getsize(a), jdk, kind, a) for jdk, kind, a, _ in corpus()]
     if not archives:
@@ -65,10 +67,48 @@ def main():
         rows.append((f'JVM ({jdk}) maps it with -XX:+VerifySharedSpaces (CRC check)',
                      timed([java] + share + ['-XX:+UnlockDiagnosticVMOptions', '-XX:+VerifySharedSpaces',
                                              '-version'], cwd=d, runs=5), None))
+    rows += layout_rows(args.aotdbg, args.gdb_jdk)
     width = max(len(r[0]) for r in rows)
     print(f'{"what":<{width}}  {"median ms":>10}  {"peak RSS":>10}')
     for label, ms, rss in rows:
         print(f'{label:<{width}}  {ms:10.1f}  {(f"{rss / 1024:.1f} MB" if rss else "-"):>10}')
+
+
+def once(cmd):
+    """Wall time (ms) and peak RSS (KiB) of one run of CMD."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    if status:
+        raise SystemExit(f'{" ".join(cmd)} failed')
+    return (time.perf_counter() - t) * 1000, ru.ru_maxrss
+
+
+def layout_rows(aotdbg, name):
+    """A first DWARF query (empty cache), the same query cached, the tables alone,
+    and gdb's first ptype/o of the same type on the same debug file."""
+    jdk = next((j for j in jdks() if j['name'] == name and j['dbg']), None)
+    if not jdk:
+        return []
+    rows = []
+    with tempfile.TemporaryDirectory() as cache:
+        base = [aotdbg] + jvm_args(jdk) + ['--cache-dir', cache, '-c']
+        ms, rss = once(base + ['aot-ptype InstanceKlass'])
+        rows.append((f'{name}: aot-ptype InstanceKlass, first DWARF query (no cache)', ms, rss))
+        full = base + ['aot-ptype InstanceKlass']
+        rows.append((f'{name}: aot-ptype InstanceKlass, cached', timed(full), peak_rss_kb(full)))
+        full = base + ['aot-verify-layout']
+        rows.append((f'{name}: aot-verify-layout (every field, cached DWARF)', timed(full, runs=5),
+                     peak_rss_kb(full)))
+    full = [aotdbg, '--jvm', jdk['libjvm'], '-c', 'aot-ptype InstanceKlass --tables']
+    rows.append((f'{name}: aot-ptype InstanceKlass --tables (libjvm file, initializers replayed)',
+                 timed(full), peak_rss_kb(full)))
+    # -iex: gdb looks for the debug file while loading libjvm, before any -ex runs.
+    gdb = ['gdb', '-nx', '-batch', '-iex', f'set debug-file-directory {jdk["dbg"]}',
+           '-iex', 'set auto-load python-scripts off', '-ex', 'ptype/o InstanceKlass', jdk['libjvm']]
+    ms, rss = once(gdb)
+    rows.append((f'{name}: gdb -batch -ex "ptype/o InstanceKlass" (its first query)', ms, rss))
+    return rows
 
 
 if __name__ == '__main__':

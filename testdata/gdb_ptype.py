@@ -16,9 +16,10 @@ vtable pointers, so members need not start at 0.
 gdb needs minutes to read the debug info of a libjvm.so, so its raw output is
 kept in $AOTDBG_CACHE/ptype/<build-id>/<TYPE>.txt beside <TYPE>.time, a JSON
 record of the gdb run that produced it: wall 'seconds', 'max_rss_kb' and the
-'types' that run answered (gdb's time is mostly loading, so one run answers
-all the types asked for at once).
+'types' that run answered (each run loads the debug info first, so one run
+answers all the types asked for at once).
 """
+import functools
 import json
 import os
 import re
@@ -49,6 +50,7 @@ def jdk(name):
     raise PtypeError(f'{name}: not in {os.path.join(CACHE, "jdks", "jdks.tsv")}')
 
 
+@functools.lru_cache
 def build_id(path):
     out = subprocess.run(['readelf', '-n', path], capture_output=True, text=True, check=True).stdout
     m = re.search(r'Build ID:\s*([0-9a-f]+)', out)
