@@ -140,7 +140,9 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	char dn[256];
 	const char *name = aot_layout_dwarf_name(type, dn, sizeof(dn));
 	const struct aot_type *t = NULL;
-	if ((err = aot_dwarf_types(dw, &name, 1, &t)))
+	err = aot_dwarf_types(dw, &name, 1, &t);
+	aot_dwarf_release(dw);	// a debugger session should not keep the decompressed DWARF
+	if (err)
 		return err;
 	if (!t) {
 		if (j->vm && aot_vmstructs_type(j->vm, type))

@@ -112,7 +112,10 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 						  : aot_hdr_layout_for_feature(l->feature);
 	struct aot_lrow *hrows = NULL;
 	size_t nh = 0;
-	if ((err = aot_layout_hdr_rows(hl, j->vm, dw, &hrows, &nh))) {
+	err = aot_layout_hdr_rows(hl, j->vm, dw, &hrows, &nh);
+	if (dw)
+		aot_dwarf_release(dw);
+	if (err) {
 		aot_layout_destroy(l);
 		return err;
 	}

@@ -111,7 +111,7 @@ static const struct aot_hdr_field dynamic17[] = {
 
 static const struct aot_hdr_layout jdk17 = {
 	.name = "jdk17", .jdk = "17",
-	.confirmed = "17.0.15+6 and 17.0.21.1+2 (Debian): gdb ptype/o + map logs",
+	.confirmed = "17.0.15+6 and 17.0.21.1+2 (Debian): gdb ptype/o, map logs, aot-verify-layout against DWARF",
 	.version = 11, .static_size = 952, .dynamic_size = 984,
 	.generic_header = false, .crc_start = 8,
 	.region_table_off = 16, .region_entry_size = 72, .region_count = 7,
@@ -194,7 +194,7 @@ static const struct aot_hdr_field dynamic21[] = {
 
 static const struct aot_hdr_layout jdk21 = {
 	.name = "jdk21", .jdk = "21",
-	.confirmed = "21.0.12.1+1 (Debian trixie): gdb ptype/o + map logs",
+	.confirmed = "21.0.12.1+1 (Debian trixie): gdb ptype/o, map logs, aot-verify-layout against DWARF",
 	.version = 18, .static_size = 784, .dynamic_size = 808,
 	.generic_header = true, .crc_start = 16,
 	.region_table_off = 24, .region_entry_size = 88, .region_count = 4,
@@ -282,7 +282,7 @@ static const struct aot_hdr_field dynamic25[] = {
 
 static const struct aot_hdr_layout jdk25 = {
 	.name = "jdk25", .jdk = "25",
-	.confirmed = "25.0.3+9 (Debian trixie, Temurin): gdb ptype/o + map logs",
+	.confirmed = "25.0.3+9 (Debian trixie, Temurin): gdb ptype/o, map logs, aot-verify-layout against DWARF",
 	.version = 19, .static_size = 984, .dynamic_size = 1008, .ident_marker = "(25",
 	.generic_header = true, .crc_start = 16,
 	.region_table_off = 24, .region_entry_size = 96, .region_count = 5,
@@ -352,7 +352,7 @@ static const struct aot_hdr_field dynamic26[] = {
 
 static const struct aot_hdr_layout jdk26 = {
 	.name = "jdk26", .jdk = "26",
-	.confirmed = "26.0.2.1+1 (Debian sid): every printed field against map logs",
+	.confirmed = "26.0.2.1+1 (Debian sid): map logs, every field by aot-verify-layout against DWARF",
 	.version = 19, .static_size = 1032, .dynamic_size = 1056, .ident_marker = "(26",
 	.generic_header = true, .crc_start = 16,
 	.region_table_off = 24, .region_entry_size = 96, .region_count = 5,
@@ -393,7 +393,7 @@ static const struct aot_hdr_field dynamic27[] = {
 
 static const struct aot_hdr_layout jdk27 = {
 	.name = "jdk27", .jdk = "27",
-	.confirmed = "27.0.1.0.3+1 (Debian sid): every printed field against map logs",
+	.confirmed = "27.0.1.0.3+1 (Debian sid): map logs, every field by aot-verify-layout against DWARF",
 	.version = 20, .static_size = 1016, .dynamic_size = 1040, .ident_marker = "(27",
 	.generic_header = true, .crc_start = 16,
 	.region_table_off = 24, .region_entry_size = 96, .region_count = 5,

@@ -1,4 +1,5 @@
 #include "layout.h"
+#include "layout_hdr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,14 +224,21 @@ static void from_dwarf(struct aot_lrow *r, const struct decl *d, struct aot_dwar
 	}
 }
 
-/* Ask DWARF for every declared type at once: one pass over the CUs, not one per type. */
-static struct aot_err *prefetch(struct aot_dwarf *dw)
+/*
+ * Ask DWARF for every declared type at once, and for EXTRA (NULL-terminated):
+ * one pass over the CUs, not one per type.
+ */
+static struct aot_err *prefetch(struct aot_dwarf *dw, const char *const *extra)
 {
-	const char *names[AOT_LF_COUNT];
-	char bufs[AOT_LF_COUNT][128];
+	enum { MAX = AOT_LF_COUNT + 32 };
+	const char *names[MAX];
+	char bufs[MAX][128];
 	size_t n = 0;
-	for (size_t i = 0; i < AOT_LF_COUNT; i++) {
-		aot_layout_dwarf_name(decls[i].type, bufs[n], sizeof(bufs[n]));
+	for (size_t i = 0; i < MAX; i++) {
+		const char *t = i < AOT_LF_COUNT ? decls[i].type : extra ? extra[i - AOT_LF_COUNT] : NULL;
+		if (!t)
+			break;
+		aot_layout_dwarf_name(t, bufs[n], sizeof(bufs[n]));
 		bool dup = false;
 		for (size_t k = 0; k < n && !dup; k++)
 			dup = !strcmp(names[k], bufs[n]);
@@ -239,7 +247,7 @@ static struct aot_err *prefetch(struct aot_dwarf *dw)
 			n++;
 		}
 	}
-	const struct aot_type *out[AOT_LF_COUNT];
+	const struct aot_type *out[MAX];
 	return aot_dwarf_types(dw, names, n, out);
 }
 
@@ -278,7 +286,7 @@ struct aot_err *aot_layout_build(struct aot_jvm *j, bool with_dwarf, struct aot_
 		}
 		if (!l->dwarf_err) {
 			l->dwarf_used = true;
-			struct aot_err *err = prefetch(dw);
+			struct aot_err *err = prefetch(dw, with_dwarf ? aot_layout_hdr_types : NULL);
 			if (err) {
 				aot_layout_destroy(l);
 				return err;
@@ -291,6 +299,10 @@ struct aot_err *aot_layout_build(struct aot_jvm *j, bool with_dwarf, struct aot_
 			from_dwarf(r, &decls[i], dw);
 		aot_lrow_settle(r);
 	}
+	// Hundreds of MB of decompressed DWARF; the answers stay.  A verification
+	// goes on to the header types, and releases it itself.
+	if (dw && !with_dwarf)
+		aot_dwarf_release(dw);
 	*ret = l;
 	return NULL;
 }

@@ -9,6 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const aot_layout_hdr_types[] = {
+	"FileMapHeader", "GenericCDSFileMapHeader", "CDSFileMapHeaderBase", "CDSFileMapRegion",
+	"DynamicArchiveHeader", "HeapRootSegments", "ArchiveMappedHeapHeader",
+	"ArchiveStreamedHeapHeader", "VMStructEntry", "VMTypeEntry", "VMIntConstantEntry",
+	"VMLongConstantEntry", NULL,
+};
+
 /* GenericCDSFileMapHeader's members (21+ nest them in FileMapHeader::_generic_header). */
 static bool in_generic_header(const char *name)
 {
@@ -198,12 +205,12 @@ struct aot_err *aot_layout_hdr_rows(const struct aot_hdr_layout *hl, const struc
 {
 	struct rows r = { 0 };
 	if (dw) {
-		// One DWARF pass for every type below.
-		const char *names[] = { "FileMapHeader", "GenericCDSFileMapHeader", "CDSFileMapHeaderBase",
-					"CDSFileMapRegion", "DynamicArchiveHeader", "VMStructEntry",
-					"VMTypeEntry", "VMIntConstantEntry", "VMLongConstantEntry" };
-		const struct aot_type *out[9];
-		struct aot_err *err = aot_dwarf_types(dw, names, 9, out);
+		// One DWARF pass for every type below (free if aot_layout_build() asked already).
+		const struct aot_type *out[16];
+		size_t n = 0;
+		while (aot_layout_hdr_types[n])
+			n++;
+		struct aot_err *err = aot_dwarf_types(dw, aot_layout_hdr_types, n, out);
 		if (err)
 			return err;
 	}

@@ -9,6 +9,9 @@
 
 #include "layout.h"
 
+/* The C++ types these rows read through DWARF, NULL-terminated. */
+extern const char *const aot_layout_hdr_types[];
+
 /* The built-in header layout of a JDK feature release, or NULL. */
 const struct aot_hdr_layout *aot_hdr_layout_for_feature(int feature);
 

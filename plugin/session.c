@@ -24,6 +24,7 @@ void aot_session_destroy(struct aot_session *s)
 		aot_archive_destroy(s->archives[i]);
 	}
 	aot_target_destroy(s->target);
+	aot_layout_destroy(s->layout);
 	aot_jvm_destroy(s->jvm);
 	aot_err_free(s->jvm_err);
 	free(s);
@@ -110,5 +111,19 @@ struct aot_err *aot_session_jvm(struct aot_session *s, struct aot_jvm **ret)
 	if (s->jvm_err)
 		return aot_errf(s->jvm_err->code, "%s", s->jvm_err->msg ? s->jvm_err->msg : "error");
 	*ret = s->jvm;
+	return NULL;
+}
+
+struct aot_err *aot_session_layout(struct aot_session *s, const struct aot_layout **ret)
+{
+	if (!s->layout) {
+		struct aot_jvm *j;
+		struct aot_err *err = aot_session_jvm(s, &j);
+		if (!err)
+			err = aot_layout_build(j, false, &s->layout);
+		if (err)
+			return err;
+	}
+	*ret = s->layout;
 	return NULL;
 }

@@ -11,6 +11,7 @@
 
 #include "archive.h"
 #include "jvm.h"
+#include "layout.h"
 #include "target.h"
 
 #define AOT_SESSION_MAX_ARCHIVES 16
@@ -38,6 +39,7 @@ struct aot_session {
 	struct aot_err *jvm_err;
 	bool jvm_tried;
 	const char *debug_dirs[3];
+	struct aot_layout *layout;	/* aot_session_layout() */
 };
 
 /* Create an empty session; OPTS is copied (its strings are borrowed). */
@@ -68,5 +70,12 @@ struct aot_err *aot_session_target(struct aot_session *s, struct aot_target **re
  * first archive's jvm_ident), opened on first use.  Borrowed.
  */
 struct aot_err *aot_session_jvm(struct aot_session *s, struct aot_jvm **ret);
+
+/*
+ * The layouts of that JVM build, what decoders read fields through: from
+ * its gHotSpotVM tables, and from DWARF only for what the tables lack.
+ * Built on first use; borrowed.
+ */
+struct aot_err *aot_session_layout(struct aot_session *s, const struct aot_layout **ret);
 
 #endif
