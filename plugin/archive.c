@@ -109,7 +109,7 @@ struct aot_err *aot_archive_require_base(const struct aot_archive *ar)
 {
 	if (!ar->base_err)
 		return NULL;
-	return aot_errf(ar->base_err->code, "%s", ar->base_err->msg);
+	return aot_err_copy(ar->base_err);
 }
 
 /* Pick the layout for VERSION and HEADER_SIZE, using jvm_ident where they are shared. */

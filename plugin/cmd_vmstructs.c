@@ -112,7 +112,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	if (err)
 		return err;
 	if (!j->vm)
-		return aot_errf(j->vm_err->code, "%s", j->vm_err->msg);
+		return aot_err_copy(j->vm_err);
 	const struct aot_vmstructs *v = j->vm;
 	aot_out_str(o, "jvm", j->path);
 	aot_out_str(o, "version", j->ident);

@@ -104,3 +104,13 @@ int aot_err_exit_status(const struct aot_err *err)
 {
 	return err && err->code == AOT_ERR_CHECK ? 1 : 2;
 }
+
+struct aot_err *aot_err_copy(const struct aot_err *err)
+{
+	struct aot_err *c = aot_errf(err->code, "%s", err->msg ? err->msg : "error");
+	if (c != &aot_enomem) {
+		c->os_errno = err->os_errno;
+		c->addr = err->addr;
+	}
+	return c;
+}

@@ -61,6 +61,9 @@ struct aot_err *aot_err_os(int errnum, const char *fmt, ...)
 struct aot_err *aot_err_fault(uint64_t addr, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), returns_nonnull));
 
+/* A copy of ERR, for an error kept to be returned again (each caller frees its own). */
+struct aot_err *aot_err_copy(const struct aot_err *err) __attribute__((returns_nonnull));
+
 /* NULL-safe. */
 AOT_PUBLIC void aot_err_free(struct aot_err *err);
 

@@ -266,11 +266,6 @@ void aot_jvm_destroy(struct aot_jvm *j)
 	free(j);
 }
 
-static struct aot_err *copy_err(const struct aot_err *e)
-{
-	return aot_errf(e->code, "%s", e->msg ? e->msg : "error");
-}
-
 struct aot_err *aot_jvm_dwarf(struct aot_jvm *j, struct aot_dwarf **ret)
 {
 	if (!j->dwarf_tried) {
@@ -278,7 +273,7 @@ struct aot_err *aot_jvm_dwarf(struct aot_jvm *j, struct aot_dwarf **ret)
 		j->dwarf_err = aot_dwarf_open(j->elf, &j->dwarf_opts, &j->dwarf);
 	}
 	if (j->dwarf_err)
-		return copy_err(j->dwarf_err);
+		return aot_err_copy(j->dwarf_err);
 	*ret = j->dwarf;
 	return NULL;
 }

@@ -109,7 +109,7 @@ struct aot_err *aot_session_jvm(struct aot_session *s, struct aot_jvm **ret)
 		s->jvm_err = aot_jvm_open(&o, ar ? ar->jvm_ident : NULL, ar ? ar->path : NULL, &s->jvm);
 	}
 	if (s->jvm_err)
-		return aot_errf(s->jvm_err->code, "%s", s->jvm_err->msg ? s->jvm_err->msg : "error");
+		return aot_err_copy(s->jvm_err);
 	*ret = s->jvm;
 	return NULL;
 }
