@@ -19,28 +19,6 @@ static const struct aot_col cols[] = {
 	{ "note", "", 0, AOT_LEFT },
 };
 
-/* Whether layout_fields.def declares TYPE::FIELD. */
-static bool used_by_decoders(const char *type, const char *field)
-{
-	static const struct { const char *t, *f; } decl[] = {
-#define LF_FIELD(id, t, f, lo, hi) { t, f },
-#define LF_STATIC(id, t, f, lo, hi) { t, f },
-#define LF_SIZE(id, t, lo, hi)
-#include "layout_fields.def"
-#undef LF_FIELD
-#undef LF_STATIC
-#undef LF_SIZE
-	};
-	for (size_t i = 0; i < sizeof(decl) / sizeof(*decl); i++) {
-		size_t n = strlen(field);
-		// "_metadata._klass" marks "_metadata" too.
-		if (!strcmp(decl[i].t, type) && !strncmp(decl[i].f, field, n) &&
-		    (decl[i].f[n] == '\0' || decl[i].f[n] == '.'))
-			return true;
-	}
-	return false;
-}
-
 static void member_row(struct aot_out *o, const char *type, const struct aot_member *m)
 {
 	aot_out_row_begin(o);
@@ -55,11 +33,11 @@ static void member_row(struct aot_out *o, const char *type, const struct aot_mem
 		aot_out_str(o, "bits", aot_out_is_json(o) ? NULL : "");
 	aot_out_str(o, "name", m->is_base ? "(base)" : m->name);
 	aot_out_str(o, "type", m->is_base ? m->name : m->type_name);
-	const char *note = m->is_static ? "static" : !m->is_base && used_by_decoders(type, m->name) ? "decoders" : "";
+	const char *note = m->is_static ? "static" : !m->is_base && aot_layout_declares(type, m->name) ? "decoders" : "";
 	aot_out_str(o, "note", note);
 	aot_out_bool(o, "base", m->is_base);
 	aot_out_bool(o, "static", m->is_static);
-	aot_out_bool(o, "decoders", !m->is_base && !m->is_static && used_by_decoders(type, m->name));
+	aot_out_bool(o, "decoders", !m->is_base && !m->is_static && aot_layout_declares(type, m->name));
 	aot_out_row_end(o);
 }
 
@@ -97,9 +75,7 @@ static struct aot_err *from_tables(struct aot_out *o, const struct aot_vmstructs
 	for (size_t i = 0; i < n; i++) {
 		struct aot_member m = { .name = (char *)fs[i]->field, .type_name = (char *)fs[i]->type_string,
 					.offset = fs[i]->offset };
-		const char *ts = fs[i]->type_string;
-		const struct aot_vm_type *mt = ts ? aot_vmstructs_type(v, ts) : NULL;
-		m.size = ts && ts[0] && ts[strlen(ts) - 1] == '*' ? 8 : mt ? mt->size : 0;
+		m.size = aot_vmstructs_size_of(v, fs[i]->type_string);
 		member_row(o, type, &m);
 	}
 	aot_out_end_table(o);

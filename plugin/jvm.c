@@ -234,7 +234,9 @@ struct aot_err *aot_jvm_open(const struct aot_jvm_opts *opts, const char *jvm_id
 		return &aot_enomem;
 	j->dwarf_opts = opts->dwarf;
 	struct aot_err *err = locate(j, opts, jvm_ident, archive_path);
-	if (!err && jvm_ident && !holds_ident(j->elf, jvm_ident))
+	// A libjvm found by the ident holds it; one the user named may not.
+	bool named = opts->pid || opts->jvm || opts->java_home;
+	if (!err && named && jvm_ident && !holds_ident(j->elf, jvm_ident))
 		err = aot_errf(AOT_ERR_CHECK,
 			       "%s is \"%s\", but the archive was written by \"%s\": refusing to take layouts from another build",
 			       j->path, j->ident ? j->ident : "(no version string found)", jvm_ident);

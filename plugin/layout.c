@@ -143,6 +143,19 @@ bool aot_layout_dwarf_member(struct aot_dwarf *d, const char *type, const char *
 	return false;
 }
 
+bool aot_layout_declares(const char *type, const char *field)
+{
+	size_t n = strlen(field);
+	for (size_t i = 0; i < AOT_LF_COUNT; i++) {
+		const char *f = decls[i].field;
+		// "_metadata._klass" declares "_metadata" too.
+		if (f && !strcmp(decls[i].type, type) && !strncmp(f, field, n) &&
+		    (f[n] == '\0' || f[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
 void aot_lrow_settle(struct aot_lrow *r)
 {
 	int n = 0, first = -1;
@@ -165,26 +178,13 @@ void aot_lrow_settle(struct aot_lrow *r)
 		r->result = n == 1 ? AOT_LR_ONE : AOT_LR_AGREE;
 }
 
-/* A field's size from its declared type when only the tables know it. */
-static uint64_t size_from_type_string(const struct aot_vmstructs *v, const char *ts)
-{
-	if (!ts || !*ts)
-		return 0;
-	size_t n = strlen(ts);
-	if (ts[n - 1] == '*')
-		return 8;
-	if (!strncmp(ts, "const ", 6))
-		ts += 6;
-	const struct aot_vm_type *t = aot_vmstructs_type(v, ts);
-	return t ? t->size : 0;
-}
-
-static void from_tables(struct aot_lrow *r, const struct decl *d, const struct aot_vmstructs *v)
+void aot_lrow_from_tables(struct aot_lrow *r, const struct aot_vmstructs *v, const char *type,
+			  const char *field)
 {
 	if (!v)
 		return;
-	if (d->kind == AOT_LK_SIZE) {
-		const struct aot_vm_type *t = aot_vmstructs_type(v, d->type);
+	if (r->kind == AOT_LK_SIZE) {
+		const struct aot_vm_type *t = aot_vmstructs_type(v, type);
 		if (t && t->origin != AOT_VM_UNKNOWN) {
 			r->has[AOT_SRC_TABLES] = true;
 			r->val[AOT_SRC_TABLES] = t->size;
@@ -192,8 +192,8 @@ static void from_tables(struct aot_lrow *r, const struct decl *d, const struct a
 		}
 		return;
 	}
-	const struct aot_vm_field *f = aot_vmstructs_field(v, d->type, d->field);
-	if (!f || f->is_static != (d->kind == AOT_LK_STATIC))
+	const struct aot_vm_field *f = aot_vmstructs_field(v, type, field);
+	if (!f || f->is_static != (r->kind == AOT_LK_STATIC))
 		return;
 	if (!f->is_static && f->origin == AOT_VM_UNKNOWN)
 		return;		// a store the replay could not follow: no value
@@ -201,7 +201,7 @@ static void from_tables(struct aot_lrow *r, const struct decl *d, const struct a
 	r->val[AOT_SRC_TABLES] = f->is_static ? f->address : f->offset;
 	r->detail[AOT_SRC_TABLES] = f->is_static ? "relocation" : aot_vm_origin_name(f->origin);
 	if (!f->is_static)
-		r->size = size_from_type_string(v, f->type_string);
+		r->size = aot_vmstructs_size_of(v, f->type_string);
 }
 
 static void from_dwarf(struct aot_lrow *r, const struct decl *d, struct aot_dwarf *dw)
@@ -270,7 +270,7 @@ struct aot_err *aot_layout_build(struct aot_jvm *j, bool with_dwarf, struct aot_
 		r->group = "metadata";
 		r->kind = d->kind;
 		r->expected = l->feature == 0 || (l->feature >= d->from && l->feature <= d->to);
-		from_tables(r, d, j->vm);
+		aot_lrow_from_tables(r, j->vm, d->type, d->field);
 		if (!r->has[AOT_SRC_TABLES] && r->expected && d->kind != AOT_LK_STATIC)
 			need_dwarf = true;
 	}

@@ -76,6 +76,17 @@ void aot_layout_destroy(struct aot_layout *l);	/* NULL-safe */
 struct aot_err *aot_layout_get(const struct aot_layout *l, enum aot_lf id, uint64_t *value,
 			       uint64_t *size);
 
+/* Whether layout_fields.def declares TYPE::FIELD (or a field nested in it). */
+bool aot_layout_declares(const char *type, const char *field);
+
+/*
+ * Fill R's tables value from V: TYPE::FIELD's offset (address for a static
+ * row), or sizeof(TYPE) for a size row.  A value the initializer replay
+ * could not follow counts as absent.
+ */
+void aot_lrow_from_tables(struct aot_lrow *r, const struct aot_vmstructs *v, const char *type,
+			  const char *field);
+
 /* Fill a row's result and `used` from what its sources said. */
 void aot_lrow_settle(struct aot_lrow *r);
 

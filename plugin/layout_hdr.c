@@ -91,27 +91,6 @@ static void dwarf_member(struct aot_lrow *row, struct aot_dwarf *dw, const char 
 	}
 }
 
-static void tables_member(struct aot_lrow *row, const struct aot_vmstructs *vm, const char *type,
-			  const char *field)
-{
-	const struct aot_vm_field *f = vm ? aot_vmstructs_field(vm, type, field) : NULL;
-	if (f && !f->is_static && f->origin != AOT_VM_UNKNOWN) {
-		row->has[AOT_SRC_TABLES] = true;
-		row->val[AOT_SRC_TABLES] = f->offset;
-		row->detail[AOT_SRC_TABLES] = aot_vm_origin_name(f->origin);
-	}
-}
-
-static void tables_size(struct aot_lrow *row, const struct aot_vmstructs *vm, const char *type)
-{
-	const struct aot_vm_type *t = vm ? aot_vmstructs_type(vm, type) : NULL;
-	if (t && t->origin != AOT_VM_UNKNOWN) {
-		row->has[AOT_SRC_TABLES] = true;
-		row->val[AOT_SRC_TABLES] = t->size;
-		row->detail[AOT_SRC_TABLES] = aot_vm_origin_name(t->origin);
-	}
-}
-
 static bool add_fields(struct rows *r, const char *group, const char *type,
 		       const struct aot_hdr_field *f, bool generic, const struct aot_vmstructs *vm,
 		       struct aot_dwarf *dw)
@@ -132,7 +111,7 @@ static bool add_fields(struct rows *r, const char *group, const char *type,
 		row->has[AOT_SRC_BUILTIN] = true;
 		row->val[AOT_SRC_BUILTIN] = f->off;
 		if (!strchr(path, '.'))
-			tables_member(row, vm, type, path);
+			aot_lrow_from_tables(row, vm, type, path);
 		dwarf_member(row, dw, type, path);
 		aot_lrow_settle(row);
 	}
@@ -151,7 +130,7 @@ static bool add_sizes(struct rows *r, const struct aot_hdr_layout *hl,
 			return false;
 		row->has[AOT_SRC_BUILTIN] = true;
 		row->val[AOT_SRC_BUILTIN] = vals[i];
-		tables_size(row, vm, names[i]);
+		aot_lrow_from_tables(row, vm, names[i], NULL);
 		dwarf_size(row, dw, names[i]);
 		aot_lrow_settle(row);
 	}

@@ -435,3 +435,16 @@ const struct aot_vm_const *aot_vmstructs_long(const struct aot_vmstructs *v, con
 {
 	return find_const(v->longs, v->nlongs, name);
 }
+
+uint64_t aot_vmstructs_size_of(const struct aot_vmstructs *v, const char *type_string)
+{
+	const char *ts = type_string;
+	if (!ts || !*ts)
+		return 0;
+	if (ts[strlen(ts) - 1] == '*')
+		return 8;
+	if (!strncmp(ts, "const ", 6))
+		ts += 6;
+	const struct aot_vm_type *t = aot_vmstructs_type(v, ts);
+	return t ? t->size : 0;
+}

@@ -87,6 +87,9 @@ const struct aot_vm_const *aot_vmstructs_long(const struct aot_vmstructs *v, con
 
 const char *aot_vm_origin_name(enum aot_vm_origin o);
 
+/* The size of a field declared as TYPE_STRING ("Symbol*", "u2"), from the type table; 0 if unknown. */
+uint64_t aot_vmstructs_size_of(const struct aot_vmstructs *v, const char *type_string);
+
 /*
  * The entry-layout variables: the I-th one's entry type and member name as
  * DWARF spells them ("VMStructEntry", "typeName"; member NULL for a stride,
