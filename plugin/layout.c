@@ -9,13 +9,16 @@ struct decl {
 	const char *type, *field;	/* field NULL for a size */
 	uint8_t kind;
 	uint8_t from, to;
+	bool dwarf_only;	/* no gHotSpotVM table lists it: DWARF or nothing */
 };
 
 static const struct decl decls[AOT_LF_COUNT] = {
 #define LF_FIELD(id, t, f, lo, hi) [AOT_LF_##id] = { t, f, AOT_LK_FIELD, lo, hi },
 #define LF_STATIC(id, t, f, lo, hi) [AOT_LF_##id] = { t, f, AOT_LK_STATIC, lo, hi },
 #define LF_SIZE(id, t, lo, hi) [AOT_LF_##id] = { t, NULL, AOT_LK_SIZE, lo, hi },
+#define LF_DWARF(id, t, f, lo, hi) [AOT_LF_##id] = { t, f, AOT_LK_FIELD, lo, hi, true },
 #include "layout_fields.def"
+#undef LF_DWARF
 #undef LF_FIELD
 #undef LF_STATIC
 #undef LF_SIZE
@@ -295,6 +298,9 @@ struct aot_err *aot_layout_build(struct aot_jvm *j, bool with_dwarf, struct aot_
 	}
 	for (size_t i = 0; i < AOT_LF_COUNT; i++) {
 		struct aot_lrow *r = &l->rows[i];
+		// A stripped build cannot have what only DWARF knows: its decoders say so.
+		if (decls[i].dwarf_only && !dw)
+			r->expected = false;
 		if (with_dwarf || !r->has[AOT_SRC_TABLES])
 			from_dwarf(r, &decls[i], dw);
 		aot_lrow_settle(r);

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "meta.h"
 #include "target_file.h"
 
 struct aot_err *aot_session_create(const struct aot_session_opts *opts, struct aot_session **ret)
@@ -23,6 +24,7 @@ void aot_session_destroy(struct aot_session *s)
 		aot_file_mapping_destroy(s->mappings[i]);
 		aot_archive_destroy(s->archives[i]);
 	}
+	aot_meta_destroy(s->meta);
 	aot_target_destroy(s->target);
 	aot_layout_destroy(s->layout);
 	aot_jvm_destroy(s->jvm);

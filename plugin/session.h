@@ -16,6 +16,8 @@
 
 #define AOT_SESSION_MAX_ARCHIVES 16
 
+struct aot_meta;
+
 struct aot_session_opts {
 	struct aot_open_opts open;
 	bool have_base;		/* --base ADDR given: place the archives there */
@@ -40,6 +42,7 @@ struct aot_session {
 	bool jvm_tried;
 	const char *debug_dirs[3];
 	struct aot_layout *layout;	/* aot_session_layout() */
+	struct aot_meta *meta;		/* aot_session_meta() (meta.h) */
 };
 
 /* Create an empty session; OPTS is copied (its strings are borrowed). */
