@@ -1,29 +1,63 @@
-/* STUB until the tables module lands: the classes an archive's own tables name. */
+/*
+ * The classes an archive's own tables name: the SystemDictionaryShared
+ * dictionaries (builtin, unregistered, lambda proxy), the AOTLinkedClassTable
+ * (25+), Universe's array klasses, the vmClasses and a dynamic archive's
+ * array klasses.  Found by decoding the serialized data stream the JVM reads
+ * at startup, never by scanning memory for patterns.
+ *
+ * Recipes per JDK: docs/class-tables.md.
+ */
 #ifndef AOTDBG_CLASS_TABLES_H
 #define AOTDBG_CLASS_TABLES_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "session.h"
+#include "archive.h"
+#include "err.h"
+#include "klass.h"
+
+struct aot_session;
 
 enum aot_class_source {
-	AOT_CSRC_BUILTIN_DICT,
-	AOT_CSRC_UNREGISTERED_DICT,
-	AOT_CSRC_LAMBDA_PROXY_DICT,
-	AOT_CSRC_AOT_LINKED_TABLE,
-	AOT_CSRC_UNIVERSE,
-	AOT_CSRC_VM_CLASSES,
+	AOT_CSRC_BUILTIN_DICT,		/* SystemDictionaryShared builtin dictionary */
+	AOT_CSRC_UNREGISTERED_DICT,	/* classes of custom loaders */
+	AOT_CSRC_LAMBDA_PROXY_DICT,	/* lambda proxies, with the chain of each entry */
+	AOT_CSRC_AOT_LINKED_TABLE,	/* AOTLinkedClassTable lists (25+) */
+	AOT_CSRC_UNIVERSE,		/* type-array klasses, [Object, filler array */
+	AOT_CSRC_VM_CLASSES,		/* vmClasses::_klasses */
+	AOT_CSRC_DYNAMIC_ARRAYS,	/* DynamicArchive::_dynamic_archive_array_klasses (21+) */
+	AOT_CSRC_COUNT
+};
+
+/* What the klass's cloned vtable says it is. */
+enum aot_klass_kind {
+	AOT_KK_INSTANCE,	/* InstanceKlass and its subclasses */
+	AOT_KK_OBJ_ARRAY,
+	AOT_KK_TYPE_ARRAY,
 };
 
 struct aot_table_class {
-	uint64_t addr;
-	uint8_t source;
-	uint8_t loader_hint;
+	uint64_t addr;		/* in the session target's address space */
+	uint8_t source;		/* enum aot_class_source */
+	uint8_t loader_hint;	/* enum aot_loader (klass.h), when the table says */
+	uint8_t kind;		/* enum aot_klass_kind, checked by vtable */
 };
 
+/*
+ * The classes AR's own tables name, in the session target's address space
+ * (the archive's mapped base, aot_session_mapped_base()).  For a dynamic
+ * archive only its own tables are read (its base's vtables are used to
+ * check them); call again with ar->base for the base archive's.
+ * Duplicates are possible (a class can be in several tables); the caller
+ * dedups.  *RET is malloc'ed; free() it.  Every klass is checked to start
+ * with the cloned vtable of a Klass kind; a failed check is an error that
+ * names the archive, the offset and what was expected.
+ */
 struct aot_err *aot_class_tables(struct aot_session *s, const struct aot_archive *ar,
 				 struct aot_table_class **ret, size_t *n);
+
 const char *aot_class_source_name(enum aot_class_source src);
+const char *aot_table_kind_name(enum aot_klass_kind k);
 
 #endif

@@ -27,8 +27,11 @@ static enum aot_loader entry_loader(struct aot_meta *m, const struct aot_klass *
 		return AOT_LOADER_BOOT;
 	if (k->type == AOT_MT_OBJ_ARRAY_KLASS) {
 		struct aot_klass b;
-		if (aot_klass_decode(m, k->bottom_klass, &b))
-			return AOT_LOADER_UNKNOWN;	// NOLINT: error freed below by design
+		struct aot_err *err = aot_klass_decode(m, k->bottom_klass, &b);
+		if (err) {
+			aot_err_free(err);
+			return AOT_LOADER_UNKNOWN;
+		}
 		enum aot_loader l = b.type == AOT_MT_TYPE_ARRAY_KLASS ? AOT_LOADER_BOOT : b.loader;
 		aot_klass_fini(&b);
 		return l;

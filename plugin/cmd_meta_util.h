@@ -1,0 +1,15 @@
+/* What the metadata commands share: turning an argument into an object address. */
+#ifndef AOTDBG_CMD_META_UTIL_H
+#define AOTDBG_CMD_META_UTIL_H
+
+#include "meta.h"
+
+/*
+ * ARG as an address (0x…), or for classes a class name in Java or internal
+ * form ("java.lang.String", "java/lang/String").  A name more than one
+ * archived class has is ambiguous: the error lists their addresses.
+ */
+struct aot_err *aot_arg_klass(struct aot_meta *m, const char *arg, uint64_t *addr);
+struct aot_err *aot_arg_addr(const char *arg, const char *what, uint64_t *addr);
+
+#endif

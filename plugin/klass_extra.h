@@ -1,0 +1,16 @@
+/*
+ * The parts of aot-print-klass that need more than the Klass itself: its
+ * fields (fieldinfo.c), its standing in the archive's tables, and --raw,
+ * every C++ member of the object with its value.
+ */
+#ifndef AOTDBG_KLASS_EXTRA_H
+#define AOTDBG_KLASS_EXTRA_H
+
+#include "klass.h"
+#include "out.h"
+
+void aot_klass_extra_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k);
+struct aot_err *aot_klass_fields_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k);
+struct aot_err *aot_klass_raw_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k);
+
+#endif
