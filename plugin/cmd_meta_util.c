@@ -3,9 +3,11 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "classes.h"
+#include "objindex.h"
 #include "commands.h"
 
 struct aot_err *aot_arg_addr(const char *arg, const char *what, uint64_t *addr)
@@ -45,4 +47,22 @@ struct aot_err *aot_arg_klass(struct aot_meta *m, const char *arg, uint64_t *add
 		return aot_errf(AOT_ERR_USAGE, "%zu archived classes are named '%s' (%s): give an address",
 				found, arg, list);
 	return NULL;
+}
+
+struct aot_err *aot_explain_not_found(struct aot_meta *m, uint64_t addr, struct aot_err *err)
+{
+	if (!err || err->code != AOT_ERR_NOT_FOUND || !err->msg)
+		return err;
+	const char *what = strstr(err->msg, " is not a");
+	if (!what)
+		return err;
+	char *inside = aot_objindex_describe(m, addr);
+	if (!inside)
+		return err;
+	size_t cut = strcspn(what + 10, " :(") + 10;
+	struct aot_err *e = aot_errf(AOT_ERR_NOT_FOUND, "%.*s (%s)", (int)(what - err->msg + cut),
+				     err->msg, inside);
+	free(inside);
+	aot_err_free(err);
+	return e;
 }

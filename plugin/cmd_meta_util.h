@@ -12,4 +12,11 @@
 struct aot_err *aot_arg_klass(struct aot_meta *m, const char *arg, uint64_t *addr);
 struct aot_err *aot_arg_addr(const char *arg, const char *what, uint64_t *addr);
 
+/*
+ * ERR, a decoder's "ADDR is not a Klass …", made more useful when ADDR lies
+ * inside an object aot-whatis knows: "… (it is inside Method … at …)".
+ * Takes ERR; returns the error to report.
+ */
+struct aot_err *aot_explain_not_found(struct aot_meta *m, uint64_t addr, struct aot_err *err);
+
 #endif

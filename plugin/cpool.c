@@ -50,8 +50,9 @@ struct aot_err *aot_cp_decode(struct aot_meta *m, uint64_t addr, struct aot_cp *
 	cp->addr = addr;
 	enum aot_mtype t = aot_meta_vtype(m, addr);
 	if (t != AOT_MT_CONSTANT_POOL)
-		return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a ConstantPool%s%s%s", addr,
-				t ? " (it is a " : "", t ? aot_mtype_cxx_name(t) : "", t ? ")" : "");
+		return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a ConstantPool%s%s %s%s", addr,
+				t ? " (it is " : "", t ? aot_mtype_article(t) : "",
+				t ? aot_mtype_cxx_name(t) : "", t ? ")" : "");
 	uint64_t v, sz, data_off;
 	int64_t len;
 	struct aot_err *err = aot_meta_get(m, addr, AOT_LF_CP_TAGS, &cp->tags);
@@ -147,7 +148,8 @@ struct aot_err *aot_cp_class(struct aot_meta *m, const struct aot_cp *cp, int id
 		err = aot_cp_slot(m, cp, idx, &slot);
 	if (err)
 		return err;
-	unsigned name_index = slot & 0xffff, resolved = (slot >> 16) & 0xffff;
+	// CPKlassSlot: the name index in the high half, the resolved-klass index in the low.
+	unsigned name_index = (slot >> 16) & 0xffff, resolved = slot & 0xffff;
 	if (tag == AOT_CP_CLASS && cp->resolved_klasses) {
 		uint32_t n;
 		uint64_t data, k;

@@ -62,8 +62,8 @@ static struct aot_err *not_a_klass(struct aot_meta *m, uint64_t addr, const char
 {
 	enum aot_mtype t = aot_meta_vtype(m, addr);
 	if (t != AOT_MT_UNKNOWN)
-		return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a Klass (it is a %s)", addr,
-				aot_mtype_cxx_name(t));
+		return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a Klass (it is %s %s)", addr,
+				aot_mtype_article(t), aot_mtype_cxx_name(t));
 	return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a Klass (%s)", addr, why);
 }
 

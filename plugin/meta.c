@@ -46,6 +46,11 @@ const char *aot_mtype_map_name(enum aot_mtype t)
 	return t < AOT_MT_COUNT ? mtype_names[t].map : "Unknown";
 }
 
+const char *aot_mtype_article(enum aot_mtype t)
+{
+	return strchr("AEIOU", aot_mtype_cxx_name(t)[0]) ? "an" : "a";
+}
+
 bool aot_mtype_is_instance_klass(enum aot_mtype t)
 {
 	return t >= AOT_MT_INSTANCE_KLASS && t <= AOT_MT_INSTANCE_STACK_CHUNK_KLASS;

@@ -59,6 +59,8 @@ const char *aot_mtype_cxx_name(enum aot_mtype t);
 const char *aot_mtype_map_name(enum aot_mtype t);
 bool aot_mtype_is_klass(enum aot_mtype t);
 bool aot_mtype_is_instance_klass(enum aot_mtype t);
+/* "a Method", "an InstanceKlass": for messages. */
+const char *aot_mtype_article(enum aot_mtype t);
 
 #define AOT_MAX_VTABLE_KINDS 24
 

@@ -73,8 +73,8 @@ struct aot_err *aot_method_decode(struct aot_meta *m, uint64_t addr, struct aot_
 			return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a Method: it is not inside "
 					"an archive's metadata", addr);
 		if (t != AOT_MT_UNKNOWN)
-			return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a Method (it is a %s)",
-					addr, aot_mtype_cxx_name(t));
+			return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a Method (it is %s %s)",
+					addr, aot_mtype_article(t), aot_mtype_cxx_name(t));
 		return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a Method (its first word is "
 				"not the archive's Method vtable)", addr);
 	}

@@ -1,0 +1,78 @@
+/* aot-whatis: what an address is in the archives. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd_meta_util.h"
+#include "commands.h"
+#include "objindex.h"
+
+static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct aot_out *o)
+{
+	if (argc != 2 || argv[1][0] == '-')
+		return aot_errf(AOT_ERR_USAGE, "usage: aot-whatis ADDR");
+	uint64_t addr;
+	struct aot_meta *m;
+	struct aot_err *err = aot_arg_addr(argv[1], "address", &addr);
+	if (!err)
+		err = aot_session_meta(s, &m);
+	if (err)
+		return err;
+	aot_out_begin(o, "whatis", NULL);
+	aot_out_hex(o, "address", addr, 16);
+	const char *region = NULL;
+	const struct aot_archive *ar = aot_meta_archive_of(m, addr, &region);
+	if (!ar) {
+		aot_out_str(o, "archive", NULL);
+		aot_out_str(o, "what", "not in any archive");
+		aot_out_end(o);
+		return NULL;
+	}
+	char buf[64];
+	aot_out_str(o, "archive", ar->path);
+	aot_out_str(o, "region", region);
+	aot_out_str(o, "where", aot_describe_addr(s, s->archives[0], addr, buf, sizeof(buf)));
+	struct aot_objindex ix;
+	err = aot_objindex_build(m, &ix);
+	if (err) {
+		aot_out_end(o);
+		return err;
+	}
+	const struct aot_obj *before;
+	const struct aot_obj *ob = aot_objindex_find(&ix, addr, &before);
+	if (ob) {
+		char *name = aot_obj_name(m, ob);
+		aot_out_str(o, "type", aot_mtype_map_name((enum aot_mtype)ob->type));
+		aot_out_str(o, "cxx_type", aot_mtype_cxx_name((enum aot_mtype)ob->type));
+		aot_out_hex(o, "start", ob->addr, 16);
+		aot_out_u64(o, "size", ob->size);
+		aot_out_u64(o, "offset", addr - ob->addr);
+		aot_out_str(o, "name", name);
+		free(name);
+	} else {
+		aot_out_str(o, "what", "not inside a class, method, ConstMethod, constant pool or "
+			    "symbol of the archive");
+		if (before) {
+			char *name = aot_obj_name(m, before);
+			aot_out_strf(o, "nearest_before", "%s %s at 0x%016" PRIx64 " (ends 0x%016" PRIx64 ")",
+				     aot_mtype_map_name((enum aot_mtype)before->type), name ? name : "",
+				     before->addr, before->addr + before->size);
+			free(name);
+		}
+	}
+	aot_objindex_free(&ix);
+	aot_out_end(o);
+	return NULL;
+}
+
+const struct aot_cmd aot_cmd_whatis = {
+	.name = "aot-whatis",
+	.usage = "aot-whatis ADDR [--json]",
+	.summary = "which archive, region and object an address is in",
+	.help = "Says which archive and region ADDR is in, and which object contains it:\n"
+		"type (as the JVM's map names it), start, size, name and the offset of ADDR in\n"
+		"it.  Objects known: classes, methods, ConstMethods, constant pools and the\n"
+		"symbols they name.  An address outside every archive is \"not in any archive\".\n",
+	.example = "aot-whatis 0x8002bb690",
+	.run = run,
+};
