@@ -132,13 +132,12 @@ static struct aot_err *from_tables(struct aot_meta *m, struct set *st)
 {
 	for (unsigned i = 0; i < m->s->narchives; i++) {
 		for (const struct aot_archive *ar = m->s->archives[i]; ar; ar = ar->base) {
-			struct aot_table_class *tc;
-			size_t n;
-			struct aot_err *err = aot_class_tables(m->s, ar, &tc, &n);
+			const struct aot_table_class *tc;
+			size_t n = 0;
+			struct aot_err *err = aot_meta_class_tables(m, ar, &tc, &n);
 			for (size_t j = 0; j < n && !err; j++)
 				err = consider(m, st, tc[j].addr, AOT_FOUND_TABLE, tc[j].source,
 					       tc[j].loader_hint);
-			free(tc);
 			if (err)
 				return err;
 		}

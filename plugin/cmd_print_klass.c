@@ -182,8 +182,9 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	struct aot_err *err = aot_session_meta(s, &m);
 	if (!err)
 		err = aot_arg_klass(m, arg, &addr);
-	if (!err)
-		err = aot_klass_decode(m, addr, &k);
+	if (err)
+		return err;
+	err = aot_klass_decode(m, addr, &k);
 	if (err)
 		return aot_explain_not_found(m, addr, err);
 	char title[512], flags[128];

@@ -22,9 +22,9 @@
 void aot_klass_extra_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k)
 {
 	const struct aot_archive *ar = aot_meta_archive_of(m, k->addr, NULL);
-	struct aot_table_class *tc = NULL;
+	const struct aot_table_class *tc = NULL;
 	size_t n = 0;
-	struct aot_err *err = ar ? aot_class_tables(m->s, ar, &tc, &n) : NULL;
+	struct aot_err *err = ar ? aot_meta_class_tables(m, ar, &tc, &n) : NULL;
 	enum aot_loader loader = k->loader;
 	const char *why = k->loader_why;
 	bool linked = false;
@@ -37,7 +37,6 @@ void aot_klass_extra_out(struct aot_out *o, struct aot_meta *m, const struct aot
 			why = aot_class_source_name((enum aot_class_source)tc[i].source);
 		}
 	}
-	free(tc);
 	aot_out_str(o, "loader", aot_loader_name(loader));
 	aot_out_str(o, loader == AOT_LOADER_UNKNOWN ? "loader_unknown_because" : "loader_from", why);
 	uint64_t has = 0;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "class_tables.h"
 #include "vmstructs.h"
 #include "vtables.h"
 
@@ -128,7 +129,34 @@ struct aot_err *aot_session_meta(struct aot_session *s, struct aot_meta **ret)
 
 void aot_meta_destroy(struct aot_meta *m)
 {
+	if (!m)
+		return;
+	for (unsigned i = 0; i < m->ntables; i++) {
+		free(m->tables[i].v);
+		aot_err_free(m->tables[i].err);
+	}
 	free(m);
+}
+
+struct aot_err *aot_meta_class_tables(struct aot_meta *m, const struct aot_archive *ar,
+				      const struct aot_table_class **v, size_t *n)
+{
+	struct aot_meta_tables *t = NULL;
+	for (unsigned i = 0; i < m->ntables && !t; i++)
+		if (m->tables[i].ar == ar)
+			t = &m->tables[i];
+	if (!t) {
+		if (m->ntables == sizeof(m->tables) / sizeof(m->tables[0]))
+			return aot_errf(AOT_ERR_USAGE, "too many archives");
+		t = &m->tables[m->ntables++];
+		t->ar = ar;
+		t->err = aot_class_tables(m->s, ar, &t->v, &t->n);
+	}
+	if (t->err)
+		return aot_err_copy(t->err);
+	*v = t->v;
+	*n = t->n;
+	return NULL;
 }
 
 bool aot_meta_has(const struct aot_meta *m, enum aot_lf f)

@@ -74,6 +74,14 @@ struct aot_vtables {
 	enum aot_mtype type[AOT_MAX_VTABLE_KINDS];
 };
 
+/* The classes an archive's tables name (class_tables.c), read once per session. */
+struct aot_meta_tables {
+	const struct aot_archive *ar;
+	struct aot_table_class *v;
+	size_t n;
+	struct aot_err *err;
+};
+
 struct aot_meta {
 	struct aot_session *s;
 	struct aot_target *t;
@@ -84,11 +92,21 @@ struct aot_meta {
 	/* aot_layout_get() of every declared field, looked up once */
 	uint64_t off[AOT_LF_COUNT], size[AOT_LF_COUNT];
 	bool have[AOT_LF_COUNT];
+	struct aot_meta_tables tables[2 * AOT_SESSION_MAX_ARCHIVES];
+	unsigned ntables;
 };
 
 /* The session's metadata context, built on first use; borrowed. */
 struct aot_err *aot_session_meta(struct aot_session *s, struct aot_meta **ret);
 void aot_meta_destroy(struct aot_meta *m);	/* NULL-safe */
+
+/*
+ * The classes AR's own tables name (see class_tables.h), decoded on first
+ * use and kept: borrowed.
+ */
+struct aot_table_class;
+struct aot_err *aot_meta_class_tables(struct aot_meta *m, const struct aot_archive *ar,
+				      const struct aot_table_class **v, size_t *n);
 
 /* Whether the layout knows field F (some fields exist only in some JDKs). */
 bool aot_meta_has(const struct aot_meta *m, enum aot_lf f);
