@@ -95,7 +95,7 @@ static int load_methods(const char *path, struct method **out)
 			if (!hex)
 				break;
 			*hex++ = 0;
-			snprintf(m->name, sizeof(m->name), "%s", name);
+			snprintf(m->name, sizeof(m->name), "%.*s", (int)sizeof(m->name) - 1, name);
 			m->len = (uint32_t)(strlen(hex) / 2);
 			m->code = malloc(m->len ? m->len : 1);
 			for (uint32_t i = 0; i < m->len; i++)
