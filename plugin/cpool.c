@@ -86,7 +86,7 @@ struct aot_err *aot_cp_decode(struct aot_meta *m, uint64_t addr, struct aot_cp *
 		{ AOT_LF_CP_GENERIC_SIGNATURE_INDEX, &cp->generic_signature_index },
 	};
 	for (size_t i = 0; i < sizeof(u2s) / sizeof(u2s[0]); i++)
-		if (!aot_meta_get(m, addr, u2s[i].f, &v))
+		if (aot_ok(aot_meta_get(m, addr, u2s[i].f, &v)))
 			*u2s[i].dst = (uint16_t)v;
 	return NULL;
 }
@@ -153,8 +153,8 @@ struct aot_err *aot_cp_class(struct aot_meta *m, const struct aot_cp *cp, int id
 	if (tag == AOT_CP_CLASS && cp->resolved_klasses) {
 		uint32_t n;
 		uint64_t data, k;
-		if (!aot_ptr_array(m, cp->resolved_klasses, &n, &data) && resolved < n &&
-		    !aot_meta_u64(m, data + 8 * resolved, &k))
+		if (aot_ok(aot_ptr_array(m, cp->resolved_klasses, &n, &data)) && resolved < n &&
+		    aot_ok(aot_meta_u64(m, data + 8 * resolved, &k)))
 			*klass = k;
 	}
 	return aot_cp_utf8(m, cp, (int)name_index, ret);

@@ -67,6 +67,18 @@ struct aot_err *aot_err_copy(const struct aot_err *err) __attribute__((returns_n
 /* NULL-safe. */
 AOT_PUBLIC void aot_err_free(struct aot_err *err);
 
+/*
+ * For a read whose failure only means "not there": true if ERR is NULL,
+ * else frees it and returns false.
+ */
+static inline bool aot_ok(struct aot_err *err)
+{
+	if (!err)
+		return true;
+	aot_err_free(err);
+	return false;
+}
+
 /* The process exit status a front end should use: 1 for AOT_ERR_CHECK, 2 otherwise. */
 AOT_PUBLIC int aot_err_exit_status(const struct aot_err *err);
 

@@ -145,10 +145,10 @@ static struct aot_err *decode_instance(struct aot_meta *m, struct aot_klass *k)
 	if (err)
 		return err;
 	k->init_state = (uint8_t)v;
-	if (!aot_meta_get(m, a, AOT_LF_IK_REFERENCE_TYPE, &v))
+	if (aot_ok(aot_meta_get(m, a, AOT_LF_IK_REFERENCE_TYPE, &v)))
 		k->reference_type = (uint8_t)v;
 	enum aot_lf mf = m->feature <= 17 ? AOT_LF_IK_MISC_FLAGS : AOT_LF_IK_MISC_FLAGS_21;
-	if (aot_meta_has(m, mf) && !aot_meta_get(m, a, mf, &v)) {
+	if (aot_meta_has(m, mf) && aot_ok(aot_meta_get(m, a, mf, &v))) {
 		k->have_misc_flags = true;
 		k->misc_flags = (uint32_t)v;
 	}
@@ -226,7 +226,7 @@ struct aot_err *aot_klass_decode(struct aot_meta *m, uint64_t addr, struct aot_k
 	enum aot_lf af = aot_meta_has(m, AOT_LF_KLASS_ACCESS_FLAGS) ? AOT_LF_KLASS_ACCESS_FLAGS
 								     : AOT_LF_IK_ACCESS_FLAGS;
 	if ((af == AOT_LF_KLASS_ACCESS_FLAGS || aot_mtype_is_instance_klass(k->type)) &&
-	    aot_meta_has(m, af) && !aot_meta_get(m, addr, af, &v)) {
+	    aot_meta_has(m, af) && aot_ok(aot_meta_get(m, addr, af, &v))) {
 		k->have_access_flags = true;
 		k->access_flags = (uint32_t)v;
 	}

@@ -58,7 +58,7 @@ static struct aot_err *decode_const_method(struct aot_meta *m, struct aot_method
 	me->cm_size = v * 8;
 	me->code_addr = cm + sz;
 	enum aot_lf ff = m->feature <= 17 ? AOT_LF_CM_FLAGS : AOT_LF_CM_FLAGS_21;
-	if (aot_meta_has(m, ff) && !aot_meta_get(m, cm, ff, &v))
+	if (aot_meta_has(m, ff) && aot_ok(aot_meta_get(m, cm, ff, &v)))
 		me->cm_flags = (uint32_t)v;
 	return aot_cp_decode(m, constants, &me->cp);
 }

@@ -59,8 +59,8 @@ static void add_cp(struct aot_meta *m, struct vec *x, uint64_t addr)
 	for (int i = 1; i < cp.length; i++) {
 		uint8_t tag;
 		uint64_t slot;
-		if (aot_meta_u8(m, cp.tags_data + (uint64_t)i, &tag) ||
-		    aot_meta_u64(m, cp.base + 8 * (uint64_t)i, &slot))
+		if (!aot_ok(aot_meta_u8(m, cp.tags_data + (uint64_t)i, &tag)) ||
+		    !aot_ok(aot_meta_u64(m, cp.base + 8 * (uint64_t)i, &slot)))
 			break;	// unreadable pool: what was indexed so far stands
 		if (tag == AOT_CP_UTF8 || tag == AOT_CP_STRING)
 			add_symbol(m, x, slot);
@@ -71,15 +71,16 @@ static void add_methods(struct aot_meta *m, struct vec *x, uint64_t arr)
 {
 	uint32_t n;
 	uint64_t data, sz_m, sz_cm;
-	if (!arr || aot_ptr_array(m, arr, &n, &data) || aot_meta_off(m, AOT_LF_SIZEOF_METHOD, &sz_m) ||
-	    aot_meta_off(m, AOT_LF_SIZEOF_CONST_METHOD, &sz_cm))
+	if (!arr || !aot_ok(aot_ptr_array(m, arr, &n, &data)) ||
+	    !aot_ok(aot_meta_off(m, AOT_LF_SIZEOF_METHOD, &sz_m)) ||
+	    !aot_ok(aot_meta_off(m, AOT_LF_SIZEOF_CONST_METHOD, &sz_cm)))
 		return;
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t me, cm, words, flags;
-		if (aot_meta_u64(m, data + 8 * i, &me) || aot_meta_vtype(m, me) != AOT_MT_METHOD ||
-		    aot_meta_get(m, me, AOT_LF_METHOD_CONST_METHOD, &cm) ||
-		    aot_meta_get(m, me, AOT_LF_METHOD_ACCESS_FLAGS, &flags) ||
-		    aot_meta_get(m, cm, AOT_LF_CM_CONST_METHOD_SIZE, &words))
+		if (!aot_ok(aot_meta_u64(m, data + 8 * i, &me)) || aot_meta_vtype(m, me) != AOT_MT_METHOD ||
+		    !aot_ok(aot_meta_get(m, me, AOT_LF_METHOD_CONST_METHOD, &cm)) ||
+		    !aot_ok(aot_meta_get(m, me, AOT_LF_METHOD_ACCESS_FLAGS, &flags)) ||
+		    !aot_ok(aot_meta_get(m, cm, AOT_LF_CM_CONST_METHOD_SIZE, &words)))
 			continue;
 		push(x, me, (sz_m + 7) / 8 * 8 + ((flags & JVM_ACC_NATIVE) ? 16 : 0), AOT_MT_METHOD);
 		push(x, cm, words * 8, AOT_MT_CONST_METHOD);
@@ -199,9 +200,13 @@ char *aot_objindex_describe(struct aot_meta *m, uint64_t addr)
 	char *out = NULL;
 	if (o) {
 		char *name = aot_obj_name(m, o);
-		if (asprintf(&out, "it is inside %s %s at 0x%" PRIx64 ", at offset %" PRIu64,
-			     aot_mtype_map_name((enum aot_mtype)o->type), name ? name : "", o->addr,
-			     addr - o->addr) < 0)
+		const char *type = aot_mtype_map_name((enum aot_mtype)o->type);
+		int n = addr == o->addr
+			? asprintf(&out, "it is %s %s: %s", strchr("AEIOU", type[0]) ? "an" : "a", type,
+				   name ? name : "")
+			: asprintf(&out, "it is inside %s %s at 0x%" PRIx64 ", at offset %" PRIu64, type,
+				   name ? name : "", o->addr, addr - o->addr);
+		if (n < 0)
 			out = NULL;
 		free(name);
 	}

@@ -214,11 +214,20 @@ def test_whatis_inside_objects():
         status, docs, err = batch_json(base_args(jdk, archive), [f'aot-whatis 0x{p[3]:x}' for p in picks])
         if not check(f'aot-whatis {jdk} runs', status == 0 and len(docs) == len(picks), err[-300:]):
             continue
-        bad = [(p, d['whatis']) for p, d in zip(picks, docs)
-               if d['whatis'].get('type') != p[0] or int(d['whatis'].get('start', '0x0'), 16) != p[1]
-               or d['whatis'].get('size') != p[2]]
-        check(f'aot-whatis {jdk}: {len(picks)} addresses inside map objects give the object', not bad,
-              f'{len(bad)} wrong, e.g. {bad[:1]}')
+        bad, unindexed = [], 0
+        for p, d in zip(picks, docs):
+            w = d['whatis']
+            right = w.get('type') == p[0] and int(w.get('start', '0x0'), 16) == p[1] and w.get('size') == p[2]
+            # Symbols named by neither a class nor a constant pool (vmSymbols,
+            # module graph) are not indexed: whatis must then say so, never guess.
+            if not right and p[0] == 'Symbol' and 'type' not in w and 'not inside' in w.get('what', ''):
+                unindexed += 1
+            elif not right:
+                bad.append((p, w))
+        print(f'  aot-whatis {jdk}: {len(picks) - len(bad) - unindexed}/{len(picks)} exact, '
+              f'{unindexed} symbols not indexed')
+        check(f'aot-whatis {jdk}: {len(picks)} addresses inside map objects give the object', not bad
+              and unindexed <= 3, f'{len(bad)} wrong, e.g. {bad[:1]}')
         status, out, err = run(base_args(jdk, archive) + ['-c', 'aot-whatis 0x10'])
         check(f'aot-whatis {jdk}: outside every archive', status == 0 and 'not in any archive' in out, out)
 
@@ -231,14 +240,15 @@ def test_wrong_kind_is_refused():
         objs = map_objects(mapfile)
         meth = objs['Method'][0]
         klass = objs['Class'][-1]
-        sym = objs['Symbol'][0]
+        sym = next(o for o in objs['Symbol'] if o[1] >= 16)
         cases = [
-            (f'aot-print-klass 0x{meth[0]:x}', 'is not a Klass (it is a Method)'),
+            (f'aot-print-klass 0x{meth[0]:x}', 'is not a Klass (it is a Method: '),
             (f'aot-print-klass 0x{meth[0] + 8:x}', 'is not a Klass (it is inside Method'),
             (f'aot-print-method 0x{klass[0]:x}', 'is not a Method (it is a'),
-            (f'aot-print-method 0x{sym[0]:x}', 'is not a Method (it is inside Symbol'),
+            (f'aot-print-method 0x{sym[0]:x}', 'is not a Method (it is a Symbol: '),
+            (f'aot-print-method 0x{sym[0] + 8:x}', 'is not a Method (it is inside Symbol '),
             (f'aot-print-symbol 0x{klass[0]:x}', 'is not a Symbol (it is a'),
-            (f'aot-print-cp 0x{meth[0]:x}', 'is not a ConstantPool (it is a Method)'),
+            (f'aot-print-cp 0x{meth[0]:x}', 'is not a ConstantPool (it is a Method: '),
             ('aot-print-klass 0x10', 'is not a Klass: it is not inside an archive'),
             ('aot-print-klass 0xffffffffffffffff', 'is not a Klass'),
             ('aot-print-klass no.such.Class', "no archived class is named 'no.such.Class'"),
