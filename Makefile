@@ -52,12 +52,14 @@ $(BUILD)/aotdbg-san: $(BUILD)/san/cli.o $(SAN_OBJS)
 san: $(BUILD)/aotdbg-san
 
 # The JDK matrix, the corpus of real archives the tests compare against, and
-# gdb's ptype/o of the types aot-ptype is checked with (downloaded and
-# generated once, cached under testdata/cache/).
+# gdb's ptype/o of the types aot-ptype is checked with, and gdb's view of
+# archived classes in live JVMs (downloaded and generated once, cached under
+# testdata/cache/).
 corpus:
 	bash testdata/setup-jdks.sh
 	bash testdata/gen-corpus.sh
 	bash testdata/gen-ptype.sh
+	bash testdata/gen-gdbklass.sh
 
 # Every test, against the sanitizer build; installs what it needs first.
 check:
