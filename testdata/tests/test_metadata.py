@@ -10,6 +10,7 @@ import re
 import subprocess
 
 from harness import test, check, run, jdks, jvm_args, sanitizer_clean, corpus
+from maplog import MapLog
 
 OBJ = re.compile(r'^(0x[0-9a-f]+): @@ (\S+)\s+(\d+) ?(.*)$')
 WANT = ('Class', 'Method', 'ConstMethod', 'ConstantPool', 'Symbol')
@@ -292,3 +293,32 @@ def test_print_cp_equals_javap():
                 if got.get(i, ('?',))[0] not in (t, 'Unresolved' + t, 'UnresolvedClass')]
         check(f'aot-print-cp App {jdk}/{kind} equals javap: {len(utf8)} Utf8 entries, {len(pool)} tags',
               len(pool) > 50 and not bad and not tags, f'{bad[:3]} {tags[:3]}')
+
+
+@test
+def test_relocated_space():
+    """With --base, every address given and printed is in the relocated space."""
+    base = 0x7f1234000000
+    for jdk, kind, archive, mapfile in corpus():
+        if kind not in ('static', 'dynamic') or not mapfile:
+            continue
+        objs = map_objects(mapfile)
+        status, out, err = run(base_args(jdk, archive) + ['--base', hex(base), '--json', '-c', 'aot-classes'],
+                               timeout=300)
+        if not check(f'aot-classes --base {jdk}/{kind} runs', status == 0, err[-300:]):
+            continue
+        classes = json.loads(out)['classes']
+        top = [c for c in classes if c['archive'] == archive]
+        # The map gives addresses at the requested base, which its header records.
+        header = MapLog(mapfile).header
+        delta = base - int(header.get('requested_base_address', header.get('requested_base', '0')), 16)
+        got = {(int(c['address'], 16) - delta, c['size'], c['name']) for c in top}
+        check(f'aot-classes --base {jdk}/{kind}: the map\'s classes moved by the delta',
+              got == set(objs['Class']), f'{len(got ^ set(objs["Class"]))} differ')
+        addr, size, text = objs['Method'][len(objs['Method']) // 2]
+        status, out, err = run(base_args(jdk, archive) + ['--base', hex(base), '--json', '-c',
+                                                          f'aot-print-method 0x{addr + delta:x}'])
+        me = json.loads(out)['method'] if status == 0 else {}
+        check(f'aot-print-method --base {jdk}/{kind}: a relocated address', me.get('method') == text and
+              int(me.get('holder', '0x0 ').rsplit('(', 1)[-1].rstrip(')'), 16) - delta in
+              {a for a, _, _ in objs['Class']}, f'{status} {err[-200:]} {me.get("holder")}')
