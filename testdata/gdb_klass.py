@@ -47,7 +47,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness import CACHE, CORPUS  # noqa: E402
-from gdb_ptype import build_id, jdk, PtypeError  # noqa: E402
+from gdb_ptype import build_id, jdk, PtypeError, _write  # noqa: E402
 from runlog import RunLog  # noqa: E402
 
 MIN_CLASSES = 30
@@ -302,13 +302,6 @@ def problems(r):
 
 def complete(r):
     return not problems(r) and 'layout' in r
-
-
-def _write(path, text):
-    tmp = f'{path}.{os.getpid()}.tmp'
-    with open(tmp, 'w') as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def main(argv):
