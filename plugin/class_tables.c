@@ -14,7 +14,8 @@
  * JVM itself checks (-1, -2, ... 666) and take positions relative to them.
  * None of CompactHashtable, RunTimeClassInfo or AOTLinkedClassTable is in
  * the gHotSpotVM tables, so their few facts live in the recipe table below;
- * every klass found is checked against the cloned C++ vtables.
+ * every klass found is checked against the cloned C++ vtables (vtables.c),
+ * and the stream's own copy of the vtable index must name the same ones.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 
 #include "class_tables.h"
 #include "layout.h"
+#include "meta.h"
 #include "session.h"
 #include "target.h"
 
@@ -33,7 +35,6 @@
 #define CT_MAX_ARRAY (1u << 20)		/* elements of one Array<Klass*> */
 #define CT_MAX_CHAIN 4096		/* lambda proxies sharing one key */
 #define CT_MAX_VM_CLASSES 512
-#define CT_MAX_VTABLES 16
 
 /* CompactHashtable bucket word: type in the top 2 bits (compactHashtable.hpp). */
 #define CT_BUCKET_OFFSET_MASK 0x3fffffffu
@@ -43,7 +44,7 @@
 
 #define CT_TAG_END 666
 
-enum ct_kind_slot { K_NONE = -1, K_I = AOT_KK_INSTANCE, K_OA = AOT_KK_OBJ_ARRAY, K_TA = AOT_KK_TYPE_ARRAY };
+enum ct_kind_slot { K_ANY = -1, K_I = AOT_KK_INSTANCE, K_OA = AOT_KK_OBJ_ARRAY, K_TA = AOT_KK_TYPE_ARRAY };
 
 /*
  * One recipe per JDK feature release.  Slot positions are counted from a
@@ -61,7 +62,6 @@ struct ct_recipe {
 	int vt_slot;		/* CppVtables::serialize: slot of the first entry; -1: after vm_tag */
 	bool vt_indirect;	/* that slot points at the _index array (17/21) */
 	unsigned nvt;		/* number of cloned vtable kinds */
-	int8_t vt_kind[CT_MAX_VTABLES];	/* kind of each cloned vtable (enum ct_kind_slot) */
 	int vt_tag_after;	/* tag right after the vtable slots (21+), 0 for none */
 	int uni_tag;		/* the tag that ends Universe::serialize() */
 	unsigned uni_tarr;	/* _typeArrayKlassObjs[T_BOOLEAN]: slots before uni_tag (8 of them) */
@@ -86,8 +86,6 @@ static const struct ct_recipe ct_recipes[] = {
 	{
 		.feature = 17, .ptr_abs = true, .rtci_narrow = false,
 		.vt_slot = -1, .vt_indirect = true, .nvt = 8,
-		/* ConstantPool IK ICLK IMK IRK Method ObjArrayKlass TypeArrayKlass */
-		.vt_kind = { K_NONE, K_I, K_I, K_I, K_I, K_NONE, K_OA, K_TA },
 		.vt_tag_after = 0,
 		.uni_tag = -2, .uni_tarr = 20, .uni_oarr = 12, .uni_filler = 0,
 		.tbl_tag = -3, .skip = 4 + 4 + 4, .linked = 0, .after_linked = 0,
@@ -96,8 +94,6 @@ static const struct ct_recipe ct_recipes[] = {
 	{
 		.feature = 21, .ptr_abs = true, .rtci_narrow = false,
 		.vt_slot = 9, .vt_indirect = true, .nvt = 9,
-		/* + InstanceStackChunkKlass after InstanceRefKlass */
-		.vt_kind = { K_NONE, K_I, K_I, K_I, K_I, K_I, K_NONE, K_OA, K_TA },
 		.vt_tag_after = -2,
 		.uni_tag = -3, .uni_tarr = 20, .uni_oarr = 12, .uni_filler = 25,
 		.tbl_tag = -4, .skip = 4 + 6 + 4, .linked = 0, .after_linked = 0,
@@ -106,9 +102,6 @@ static const struct ct_recipe ct_recipes[] = {
 	{
 		.feature = 25, .ptr_abs = false, .rtci_narrow = true,
 		.vt_slot = 9, .vt_indirect = false, .nvt = 14,
-		/* CP IK ICLK IMK IRK ISCK Method MethodData MethodCounters OAK TAK KTD MTD CTD */
-		.vt_kind = { K_NONE, K_I, K_I, K_I, K_I, K_I, K_NONE, K_NONE, K_NONE, K_OA, K_TA,
-			     K_NONE, K_NONE, K_NONE },
 		.vt_tag_after = -2,
 		.uni_tag = -3, .uni_tarr = 15, .uni_oarr = 7, .uni_filler = 20,
 		.tbl_tag = -4, .skip = 4 + 6 + 5, .linked = 4, .after_linked = 1 + 4,
@@ -117,8 +110,6 @@ static const struct ct_recipe ct_recipes[] = {
 	{
 		.feature = 26, .ptr_abs = false, .rtci_narrow = true,
 		.vt_slot = 9, .vt_indirect = false, .nvt = 14,
-		.vt_kind = { K_NONE, K_I, K_I, K_I, K_I, K_I, K_NONE, K_NONE, K_NONE, K_OA, K_TA,
-			     K_NONE, K_NONE, K_NONE },
 		.vt_tag_after = -2,
 		.uni_tag = -3, .uni_tarr = 15, .uni_oarr = 7, .uni_filler = 20,
 		.tbl_tag = -4, .skip = 4 + 6 + 5, .linked = 4, .after_linked = 1 + 4,
@@ -128,8 +119,6 @@ static const struct ct_recipe ct_recipes[] = {
 		/* 27: StringTable's header lost its two extra slots. */
 		.feature = 27, .ptr_abs = false, .rtci_narrow = true,
 		.vt_slot = 9, .vt_indirect = false, .nvt = 14,
-		.vt_kind = { K_NONE, K_I, K_I, K_I, K_I, K_I, K_NONE, K_NONE, K_NONE, K_OA, K_TA,
-			     K_NONE, K_NONE, K_NONE },
 		.vt_tag_after = -2,
 		.uni_tag = -3, .uni_tarr = 15, .uni_oarr = 7, .uni_filler = 20,
 		.tbl_tag = -4, .skip = 4 + 4 + 5, .linked = 4, .after_linked = 1 + 4,
@@ -148,8 +137,7 @@ struct ct_ctx {
 	uint64_t sd;		/* slot 0, session address */
 	size_t nslots;		/* slots that fit in the region holding the stream */
 	uint64_t lo, hi;	/* session addresses the archive (with its base) occupies */
-	uint64_t vptr[CT_MAX_VTABLES];	/* cloned vtable addresses, session space */
-	unsigned nvptr;
+	struct aot_meta *m;	/* the session's metadata context: the cloned vtables */
 	uint64_t arr_len_off, arr_data_off, next_link_off;
 	bool have_next_link;
 	struct aot_table_class *out;
@@ -314,7 +302,11 @@ static struct aot_err *ct_layout(struct ct_ctx *c, struct aot_session *s)
 	return err;
 }
 
-/* The cloned vtables, from a static archive's stream (CppVtables::serialize). */
+/*
+ * The cloned vtable index as the static archive's stream holds it
+ * (CppVtables::serialize): it must name the vtables the header led
+ * vtables.c to, one for one.
+ */
 static struct aot_err *ct_vtables(struct ct_ctx *c)
 {
 	const struct ct_recipe *rc = c->rc;
@@ -333,6 +325,14 @@ static struct aot_err *ct_vtables(struct ct_ctx *c)
 	}
 	if (err)
 		return err;
+	const struct aot_vtables *vt = NULL;
+	for (unsigned i = 0; i < c->m->nvt && !vt; i++)
+		if (c->m->vt[i].ar == c->ar)
+			vt = &c->m->vt[i];
+	if (!vt || vt->n != rc->nvt)
+		return ct_err(c, ct_slot_addr(c, slot), "cloned vtables",
+			      "the header's vtable index has %u entries, the stream's %u", vt ? vt->n : 0,
+			      rc->nvt);
 	uint64_t index = 0;
 	if (rc->vt_indirect && (err = ct_slot_ptr(c, slot, "cloned vtables", &index)))
 		return err;
@@ -344,20 +344,18 @@ static struct aot_err *ct_vtables(struct ct_ctx *c)
 			err = ct_slot_ptr(c, slot + k, "cloned vtables", &info);
 		if (err)
 			return err;
-		if (!info || !ct_in_archive(c, info))
-			return ct_err(c, rc->vt_indirect ? index + 8 * k : ct_slot_addr(c, slot + k),
-				      "cloned vtables", "entry %u should point into the archive, is 0x%" PRIx64,
-				      k, info);
 		/* CppVtableInfo: {intptr_t _vtable_size; intptr_t _cloned_vtable[]}. */
-		c->vptr[k] = info + 8;
+		if (!info || info + 8 != vt->vtable[k])
+			return ct_err(c, rc->vt_indirect ? index + 8 * k : ct_slot_addr(c, slot + k),
+				      "cloned vtables", "entry %u is 0x%" PRIx64 ", the header's index has 0x%"
+				      PRIx64, k, info, vt->vtable[k] - 8);
 	}
-	c->nvptr = rc->nvt;
 	return NULL;
 }
 
 static const char *const ct_kind_names[] = { "an InstanceKlass", "an ObjArrayKlass", "a TypeArrayKlass" };
 
-/* Check that KLASS starts with the cloned vtable of a Klass of kind WANT (or any Klass if -1). */
+/* Check that KLASS starts with the cloned vtable of a Klass of kind WANT (or any Klass if K_ANY). */
 static struct aot_err *ct_check_klass(const struct ct_ctx *c, uint64_t klass, int want,
 				      const char *what, uint8_t *kind)
 {
@@ -366,12 +364,11 @@ static struct aot_err *ct_check_klass(const struct ct_ctx *c, uint64_t klass, in
 		: ct_err(c, klass, what, "klass pointer outside the archive");
 	if (err)
 		return err;
-	for (unsigned k = 0; k < c->nvptr; k++) {
-		if (vptr != c->vptr[k] || c->rc->vt_kind[k] == K_NONE)
-			continue;
-		if (want >= 0 && c->rc->vt_kind[k] != want)
-			break;
-		*kind = (uint8_t)c->rc->vt_kind[k];
+	enum aot_mtype t = aot_meta_vtype(c->m, klass);
+	int k = aot_mtype_is_instance_klass(t) ? K_I : t == AOT_MT_OBJ_ARRAY_KLASS ? K_OA
+		: t == AOT_MT_TYPE_ARRAY_KLASS ? K_TA : K_ANY;
+	if (k != K_ANY && (want == K_ANY || k == want)) {
+		*kind = (uint8_t)k;
 		return NULL;
 	}
 	return ct_err(c, klass, what, "expected %s (a cloned Klass vtable in word 0), found 0x%" PRIx64,
@@ -663,22 +660,17 @@ struct aot_err *aot_class_tables(struct aot_session *s, const struct aot_archive
 		return aot_errf(AOT_ERR_UNSUPPORTED, "%s: an AOT configuration file has no class tables",
 				ar->path);
 	bool dynamic = ar->kind == AOT_KIND_DYNAMIC;
-	const struct aot_archive *stat = dynamic ? ar->base : ar;
-	if (!stat)
+	if (dynamic && !ar->base)
 		return aot_archive_require_base(ar);
+	struct aot_meta *m = NULL;
 	struct aot_err *err = aot_session_target(s, &t);
 	if (!err)
-		err = ct_ctx_init(&c, s, t, stat);
+		err = aot_session_meta(s, &m);
 	if (!err)
-		err = ct_vtables(&c);
-	if (!err && dynamic) {
-		uint64_t vptr[CT_MAX_VTABLES];
-		unsigned nvptr = c.nvptr;
-		memcpy(vptr, c.vptr, sizeof(vptr));
 		err = ct_ctx_init(&c, s, t, ar);
-		memcpy(c.vptr, vptr, sizeof(vptr));
-		c.nvptr = nvptr;
-	}
+	c.m = m;
+	if (!err && !dynamic)
+		err = ct_vtables(&c);
 	if (!err)
 		err = ct_layout(&c, s);
 	if (!err)
