@@ -80,7 +80,7 @@ static struct aot_err *set_add(struct set *st, const struct aot_class_entry *e)
 
 /* Add ADDR if it is an archived Klass not seen yet. */
 static struct aot_err *consider(struct aot_meta *m, struct set *st, uint64_t addr,
-				enum aot_found_by by, uint8_t src, uint8_t loader)
+				enum aot_found_by by)
 {
 	if (!addr || set_has(st, addr))
 		return NULL;
@@ -88,7 +88,6 @@ static struct aot_err *consider(struct aot_meta *m, struct set *st, uint64_t add
 	if (!aot_mtype_is_klass(t) || !aot_meta_in_archive(m, addr))
 		return NULL;
 	struct aot_class_entry e = { .addr = addr, .type = t, .found_by = (uint8_t)by,
-				     .table_source = src, .table_loader = loader,
 				     .ar = aot_meta_archive_of(m, addr, NULL) };
 	return set_add(st, &e);
 }
@@ -104,7 +103,7 @@ static struct aot_err *follow_array(struct aot_meta *m, struct set *st, uint64_t
 		uint64_t k;
 		err = aot_meta_u64(m, data + 8 * i, &k);
 		if (!err)
-			err = consider(m, st, k, AOT_FOUND_LINK, 0, 0);
+			err = consider(m, st, k, AOT_FOUND_LINK);
 	}
 	return err;
 }
@@ -119,7 +118,7 @@ static struct aot_err *follow(struct aot_meta *m, struct set *st, uint64_t addr)
 	uint64_t next[] = { k.super, k.array_klasses, k.higher_dimension, k.lower_dimension,
 			    k.element_klass, k.bottom_klass };
 	for (size_t i = 0; i < sizeof(next) / sizeof(next[0]) && !err; i++)
-		err = consider(m, st, next[i], AOT_FOUND_LINK, 0, 0);
+		err = consider(m, st, next[i], AOT_FOUND_LINK);
 	if (!err)
 		err = follow_array(m, st, k.local_interfaces);
 	if (!err)
@@ -136,8 +135,7 @@ static struct aot_err *from_tables(struct aot_meta *m, struct set *st)
 			size_t n = 0;
 			struct aot_err *err = aot_meta_class_tables(m, ar, &tc, &n);
 			for (size_t j = 0; j < n && !err; j++)
-				err = consider(m, st, tc[j].addr, AOT_FOUND_TABLE, tc[j].source,
-					       tc[j].loader_hint);
+				err = consider(m, st, tc[j].addr, AOT_FOUND_TABLE);
 			if (err)
 				return err;
 		}
@@ -161,7 +159,7 @@ static struct aot_err *from_vtables(struct aot_meta *m, struct set *st,
 			uint64_t slot = aot_bitmap_addr(&bm[b], i);
 			if (slot < bm[b].lo || slot >= bm[b].hi)
 				continue;
-			err = consider(m, st, aot_meta_from_requested(m, ar, slot), AOT_FOUND_VTABLE, 0, 0);
+			err = consider(m, st, aot_meta_from_requested(m, ar, slot), AOT_FOUND_VTABLE);
 		}
 	}
 	return err;

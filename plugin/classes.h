@@ -22,8 +22,6 @@ struct aot_class_entry {
 	uint64_t addr;
 	enum aot_mtype type;
 	uint8_t found_by;	/* enum aot_found_by */
-	uint8_t table_source;	/* enum aot_class_source, if found by a table */
-	uint8_t table_loader;	/* enum aot_loader a table implies, or UNKNOWN */
 	const struct aot_archive *ar;
 };
 

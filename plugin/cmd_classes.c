@@ -8,6 +8,7 @@
 #include "class_tables.h"
 #include "classes.h"
 #include "commands.h"
+#include "klass_extra.h"
 
 static const struct aot_col class_cols[] = {
 	{ "address", "address", 18, AOT_LEFT },
@@ -16,28 +17,6 @@ static const struct aot_col class_cols[] = {
 	{ "loader", "loader", 12, AOT_LEFT },
 	{ "name", "name", 0, AOT_LEFT },
 };
-
-/* An array class's loader is its bottom class's; primitive arrays are the boot loader's. */
-static enum aot_loader entry_loader(struct aot_meta *m, const struct aot_klass *k,
-				    const struct aot_class_entry *e)
-{
-	if (e->table_loader != AOT_LOADER_UNKNOWN)
-		return (enum aot_loader)e->table_loader;
-	if (k->type == AOT_MT_TYPE_ARRAY_KLASS)
-		return AOT_LOADER_BOOT;
-	if (k->type == AOT_MT_OBJ_ARRAY_KLASS) {
-		struct aot_klass b;
-		struct aot_err *err = aot_klass_decode(m, k->bottom_klass, &b);
-		if (err) {
-			aot_err_free(err);
-			return AOT_LOADER_UNKNOWN;
-		}
-		enum aot_loader l = b.type == AOT_MT_TYPE_ARRAY_KLASS ? AOT_LOADER_BOOT : b.loader;
-		aot_klass_fini(&b);
-		return l;
-	}
-	return k->loader;
-}
 
 struct counts {
 	size_t n[AOT_MT_COUNT][AOT_LOADER_UNREGISTERED + 1];
@@ -113,7 +92,8 @@ static struct aot_err *run_classes(struct aot_session *s, int argc, char **argv,
 		if (err)
 			break;
 		if (!glob || fnmatch(glob, k.ext_name, 0) == 0 || fnmatch(glob, k.name, 0) == 0) {
-			enum aot_loader ld = entry_loader(m, &k, &l.v[i]);
+			const char *why;
+			enum aot_loader ld = aot_klass_loader(m, &k, &why);
 			c.n[k.type][ld]++;
 			c.bytes[k.type] += k.size;
 			c.hidden += k.hidden;

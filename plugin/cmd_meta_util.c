@@ -10,11 +10,6 @@
 #include "objindex.h"
 #include "commands.h"
 
-struct aot_err *aot_arg_addr(const char *arg, const char *what, uint64_t *addr)
-{
-	return aot_parse_u64(arg, what, addr);
-}
-
 struct aot_err *aot_arg_klass(struct aot_meta *m, const char *arg, uint64_t *addr)
 {
 	if (isdigit((unsigned char)arg[0]))

@@ -5,12 +5,12 @@
 #include "meta.h"
 
 /*
- * ARG as an address (0x…), or for classes a class name in Java or internal
- * form ("java.lang.String", "java/lang/String").  A name more than one
- * archived class has is ambiguous: the error lists their addresses.
+ * ARG as an address (0x…, as aot_parse_u64() reads it), or a class name
+ * in Java or internal form ("java.lang.String", "java/lang/String").  A
+ * name more than one archived class has is ambiguous: the error lists
+ * their addresses.
  */
 struct aot_err *aot_arg_klass(struct aot_meta *m, const char *arg, uint64_t *addr);
-struct aot_err *aot_arg_addr(const char *arg, const char *what, uint64_t *addr);
 
 /*
  * ERR, a decoder's "ADDR is not a Klass …", made more useful when ADDR lies

@@ -19,27 +19,21 @@ static void out_entry(struct aot_out *o, struct aot_meta *m, const struct aot_cp
 		      uint8_t *tag)
 {
 	char *text = NULL;
-	struct aot_err *err = aot_cp_describe(m, cp, i, tag, &text);
+	uint64_t k = 0;
+	struct aot_err *err = aot_cp_tag(m, cp, i, tag);
+	if (!err && *tag == AOT_CP_CLASS)
+		err = aot_cp_class(m, cp, i, &text, &k);
+	else if (!err)
+		err = aot_cp_describe(m, cp, i, tag, &text);
 	aot_out_row_begin(o);
 	aot_out_u64(o, "index", (uint64_t)i);
 	aot_out_str(o, "tag", aot_cp_tag_name(*tag));
 	if (err) {
 		aot_out_strf(o, "value", "(%s)", err->msg);
 		aot_err_free(err);
-	} else if (*tag == AOT_CP_CLASS) {
-		char *name;
-		uint64_t k = 0;
-		err = aot_cp_class(m, cp, i, &name, &k);
-		bool ok = !err;
-		aot_err_free(err);
-		if (ok && k)
-			aot_out_strf(o, "value", "%s (resolved: 0x%016" PRIx64 ")", text, k);
-		else
-			aot_out_str(o, "value", text);
-		if (ok) {
-			aot_out_hex(o, "klass", k, 16);
-			free(name);
-		}
+	} else if (k) {
+		aot_out_strf(o, "value", "%s (resolved: 0x%016" PRIx64 ")", text, k);
+		aot_out_hex(o, "klass", k, 16);
 	} else {
 		aot_out_str(o, "value", text);
 	}

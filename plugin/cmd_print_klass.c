@@ -203,6 +203,10 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		aot_out_strf(o, "access_flags", "0x%04x %s", k.access_flags & 0xffff, flags);
 	}
 	out_layout_helper(o, k.layout_helper);
+	const char *why;
+	enum aot_loader loader = aot_klass_loader(m, &k, &why);
+	aot_out_str(o, "loader", aot_loader_name(loader));
+	aot_out_str(o, loader == AOT_LOADER_UNKNOWN ? "loader_unknown_because" : "loader_from", why);
 	if (aot_mtype_is_instance_klass(k.type))
 		out_instance(o, m, &k);
 	else

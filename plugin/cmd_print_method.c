@@ -36,7 +36,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	struct aot_meta *m;
 	uint64_t addr;
 	struct aot_method me;
-	struct aot_err *err = aot_arg_addr(arg, "method address", &addr);
+	struct aot_err *err = aot_parse_u64(arg, "method address", &addr);
 	if (!err)
 		err = aot_session_meta(s, &m);
 	if (err)

@@ -16,7 +16,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		return aot_errf(AOT_ERR_USAGE, "usage: aot-print-symbol ADDR");
 	struct aot_meta *m;
 	uint64_t addr, hr;
-	struct aot_err *err = aot_arg_addr(argv[1], "symbol address", &addr);
+	struct aot_err *err = aot_parse_u64(argv[1], "symbol address", &addr);
 	if (!err)
 		err = aot_session_meta(s, &m);
 	if (err)

@@ -13,7 +13,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		return aot_errf(AOT_ERR_USAGE, "usage: aot-whatis ADDR");
 	uint64_t addr;
 	struct aot_meta *m;
-	struct aot_err *err = aot_arg_addr(argv[1], "address", &addr);
+	struct aot_err *err = aot_parse_u64(argv[1], "address", &addr);
 	if (!err)
 		err = aot_session_meta(s, &m);
 	if (err)

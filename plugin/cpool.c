@@ -220,7 +220,7 @@ static char *printed(const char *fmt, ...)
 struct aot_err *aot_cp_describe(struct aot_meta *m, const struct aot_cp *cp, int idx,
 				uint8_t *tag, char **ret)
 {
-	uint64_t slot, hi = 0;
+	uint64_t slot;
 	struct aot_err *err = aot_cp_tag(m, cp, idx, tag);
 	if (!err)
 		err = aot_cp_slot(m, cp, idx, &slot);
@@ -259,7 +259,6 @@ struct aot_err *aot_cp_describe(struct aot_meta *m, const struct aot_cp *cp, int
 			db.u = slot;
 			*ret = printed("%gd", db.d);
 		}
-		(void)hi;
 		break;
 	case AOT_CP_FIELDREF:
 	case AOT_CP_METHODREF:

@@ -14,22 +14,22 @@ static const struct aot_col insn_cols[] = {
 	{ "operands", "operands", 0, AOT_LEFT },
 };
 
+/* Entry tables are indexed by u2 (u4 for indy) operands: more is corrupt. */
+#define MAX_ENTRIES (1u << 20)
+
 /* Element I of an Array<Entry> at ARR: its address, bounds-checked against the length. */
-static struct aot_err *array_elem(struct aot_meta *m, uint64_t arr, enum aot_lf data,
-				  enum aot_lf elem_size, int64_t i, uint64_t *addr)
+static struct aot_err *array_elem(struct aot_meta *m, uint64_t arr, enum aot_lf data, uint64_t sz,
+				  int64_t i, uint64_t *addr)
 {
-	uint64_t len, off, sz;
-	struct aot_err *err = aot_meta_get(m, arr, AOT_LF_ARRAY_INT_LENGTH, &len);
-	if (!err)
-		err = aot_meta_off(m, data, &off);
-	if (!err)
-		err = aot_meta_off(m, elem_size, &sz);
+	uint32_t len;
+	uint64_t first;
+	struct aot_err *err = aot_meta_array(m, arr, data, MAX_ENTRIES, &len, &first);
 	if (err)
 		return err;
-	if (i < 0 || (uint64_t)i >= (uint32_t)len)
+	if (i < 0 || (uint64_t)i >= len)
 		return aot_errf(AOT_ERR_FORMAT, "entry %" PRId64 " is past the %u of the array at 0x%" PRIx64,
-				i, (uint32_t)len, arr);
-	*addr = arr + off + (uint64_t)i * sz;
+				i, len, arr);
+	*addr = first + (uint64_t)i * sz;
 	return NULL;
 }
 
@@ -70,18 +70,12 @@ static struct aot_err *entry_cp_index(struct aot_meta *m, const struct aot_cp *c
 		break;
 	case AOT_BC_SPACE_RESOLVED_REFS: {
 		// ConstantPoolCache::_reference_map: resolved reference index -> CP index.
-		uint64_t off, len;
+		uint16_t u;
 		err = aot_meta_get(m, cp->cache, AOT_LF_CPC_REFERENCE_MAP, &arr);
 		if (!err)
-			err = aot_meta_get(m, arr, AOT_LF_ARRAY_INT_LENGTH, &len);
+			err = array_elem(m, arr, AOT_LF_ARRAY_U2_DATA, 2, in->index, &e);
 		if (!err)
-			err = aot_meta_off(m, AOT_LF_ARRAY_U2_DATA, &off);
-		if (!err && (in->index < 0 || (uint64_t)in->index >= (uint32_t)len))
-			err = aot_errf(AOT_ERR_FORMAT, "resolved reference %" PRId64 " past the reference map",
-				       in->index);
-		uint16_t u;
-		if (!err)
-			err = aot_meta_u16(m, arr + off + 2 * (uint64_t)in->index, &u);
+			err = aot_meta_u16(m, e, &u);
 		if (!err)
 			*cpi = u;
 		return err;
@@ -89,9 +83,12 @@ static struct aot_err *entry_cp_index(struct aot_meta *m, const struct aot_cp *c
 	default:
 		return aot_errf(AOT_ERR_UNSUPPORTED, "no constant pool index");
 	}
+	uint64_t sz;
 	err = aot_meta_get(m, cp->cache, list, &arr);
 	if (!err)
-		err = array_elem(m, arr, data, size, in->index, &e);
+		err = aot_meta_off(m, size, &sz);
+	if (!err)
+		err = array_elem(m, arr, data, sz, in->index, &e);
 	if (!err)
 		err = aot_meta_get(m, e, field, &v);
 	if (!err)

@@ -11,6 +11,7 @@
 /* Sanity bounds: no real class comes near them; a corrupt one may. */
 #define MAX_VTABLE_LEN 100000
 #define MAX_ARRAY_DIMENSION 255
+#define MAX_PTR_ARRAY (1u << 24)
 #define JVM_ACC_INTERFACE 0x0200
 
 const char *aot_loader_name(enum aot_loader l)
@@ -33,29 +34,25 @@ const char *aot_klass_kind_name(enum aot_mtype t)
 	}
 }
 
-const char *aot_init_state_name(const struct aot_meta *m, unsigned state)
+const char *aot_init_state_name(struct aot_meta *m, unsigned state)
 {
-	static const char *const names[] = { "allocated", "loaded", "linked", "being_initialized",
-					     "fully_initialized", "initialization_error" };
-	// The numbering is checked against libjvm's constants in klass_loader_and_state().
-	(void)m;
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+	// InstanceKlass::ClassState, numbered as libjvm's constants say.
+	static const char *const names[] = { "allocated", "loaded", "being_linked", "linked",
+					     "being_initialized", "fully_initialized",
+					     "initialization_error" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char key[64];
+		int64_t v;
+		snprintf(key, sizeof(key), "InstanceKlass::%s", names[i]);
+		if (aot_meta_int_constant(m, key, &v) && v == (int64_t)state)
+			return names[i];
+	}
+	return "?";
 }
 
 struct aot_err *aot_ptr_array(struct aot_meta *m, uint64_t arr, uint32_t *len, uint64_t *data)
 {
-	uint64_t n, off;
-	struct aot_err *err = aot_meta_get(m, arr, AOT_LF_ARRAY_KLASS_LENGTH, &n);
-	if (!err)
-		err = aot_meta_off(m, AOT_LF_ARRAY_KLASS_DATA, &off);
-	if (err)
-		return err;
-	if (n > (1u << 24))
-		return aot_errf(AOT_ERR_FORMAT, "Array at 0x%" PRIx64 " claims %" PRIu64 " elements",
-				arr, n);
-	*len = (uint32_t)n;
-	*data = arr + off;
-	return NULL;
+	return aot_meta_array(m, arr, AOT_LF_ARRAY_KLASS_DATA, MAX_PTR_ARRAY, len, data);
 }
 
 static struct aot_err *not_a_klass(struct aot_meta *m, uint64_t addr, const char *why)

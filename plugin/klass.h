@@ -57,7 +57,7 @@ const char *aot_klass_kind_name(enum aot_mtype t);
 /* Elements of an Array<T*> (methods, interfaces): length, and address of element I. */
 struct aot_err *aot_ptr_array(struct aot_meta *m, uint64_t arr, uint32_t *len, uint64_t *data);
 
-/* InstanceKlass::ClassState names of each release. */
-const char *aot_init_state_name(const struct aot_meta *m, unsigned state);
+/* The InstanceKlass::ClassState called STATE in this build, or "?". */
+const char *aot_init_state_name(struct aot_meta *m, unsigned state);
 
 #endif

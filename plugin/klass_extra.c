@@ -15,36 +15,79 @@
 #define MAX_FIELDINFO_BYTES (1u << 22)
 
 /*
- * The defining loader (from the class's flags, or failing that the table
- * that lists it) and whether the archive's AOTLinkedClassTable lists it:
- * the JVM then loads and links it at startup.
+ * The rows of AR's class tables that name ADDR, through FN; an error means
+ * the tables could not be read.
  */
-void aot_klass_extra_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k)
+static struct aot_err *table_rows(struct aot_meta *m, uint64_t addr,
+				  void (*fn)(const struct aot_table_class *tc, void *arg), void *arg)
 {
-	const struct aot_archive *ar = aot_meta_archive_of(m, k->addr, NULL);
+	const struct aot_archive *ar = aot_meta_archive_of(m, addr, NULL);
 	const struct aot_table_class *tc = NULL;
 	size_t n = 0;
 	struct aot_err *err = ar ? aot_meta_class_tables(m, ar, &tc, &n) : NULL;
-	enum aot_loader loader = k->loader;
-	const char *why = k->loader_why;
-	bool linked = false;
-	for (size_t i = 0; i < n; i++) {
-		if (tc[i].addr != k->addr)
-			continue;
-		linked |= tc[i].source == AOT_CSRC_AOT_LINKED_TABLE;
-		if (loader == AOT_LOADER_UNKNOWN && tc[i].loader_hint != AOT_LOADER_UNKNOWN) {
-			loader = (enum aot_loader)tc[i].loader_hint;
-			why = aot_class_source_name((enum aot_class_source)tc[i].source);
-		}
+	for (size_t i = 0; i < n; i++)
+		if (tc[i].addr == addr)
+			fn(&tc[i], arg);
+	return err;
+}
+
+struct hint {
+	enum aot_loader loader;
+	const char *why;
+};
+
+static void take_hint(const struct aot_table_class *tc, void *arg)
+{
+	struct hint *h = arg;
+	if (h->loader == AOT_LOADER_UNKNOWN && tc->loader_hint != AOT_LOADER_UNKNOWN) {
+		h->loader = (enum aot_loader)tc->loader_hint;
+		h->why = aot_class_source_name((enum aot_class_source)tc->source);
 	}
-	aot_out_str(o, "loader", aot_loader_name(loader));
-	aot_out_str(o, loader == AOT_LOADER_UNKNOWN ? "loader_unknown_because" : "loader_from", why);
+}
+
+enum aot_loader aot_klass_loader(struct aot_meta *m, const struct aot_klass *k, const char **why)
+{
+	if (k->type == AOT_MT_TYPE_ARRAY_KLASS) {
+		*why = "primitive array";
+		return AOT_LOADER_BOOT;
+	}
+	if (k->type == AOT_MT_OBJ_ARRAY_KLASS) {
+		struct aot_klass b;
+		if (!aot_ok(aot_klass_decode(m, k->bottom_klass, &b)) || b.type == AOT_MT_OBJ_ARRAY_KLASS) {
+			*why = "its bottom class cannot be read";
+			return AOT_LOADER_UNKNOWN;
+		}
+		enum aot_loader l = aot_klass_loader(m, &b, why);
+		aot_klass_fini(&b);
+		*why = "its bottom class's";
+		return l;
+	}
+	struct hint h = { k->loader, k->loader_why };
+	if (h.loader == AOT_LOADER_UNKNOWN)
+		aot_ok(table_rows(m, k->addr, take_hint, &h));
+	*why = h.why;
+	return h.loader;
+}
+
+static void take_linked(const struct aot_table_class *tc, void *arg)
+{
+	*(bool *)arg |= tc->source == AOT_CSRC_AOT_LINKED_TABLE;
+}
+
+/* Whether the archive's AOTLinkedClassTable lists K: the JVM then loads and links it at startup. */
+void aot_klass_extra_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k)
+{
+	const struct aot_archive *ar = aot_meta_archive_of(m, k->addr, NULL);
 	uint64_t has = 0;
+	if (!ar || !aot_archive_value(ar, AOT_R_HAS_AOT_LINKED_CLASSES, &has))
+		return;
+	bool linked = false;
+	struct aot_err *err = has ? table_rows(m, k->addr, take_linked, &linked) : NULL;
 	if (err) {
 		aot_out_strf(o, "aot_linked", "unknown (%s)", err->msg);
 		aot_err_free(err);
-	} else if (ar && aot_archive_value(ar, AOT_R_HAS_AOT_LINKED_CLASSES, &has)) {
-		aot_out_bool(o, "aot_linked", has && linked);
+	} else {
+		aot_out_bool(o, "aot_linked", linked);
 	}
 }
 
@@ -52,20 +95,14 @@ void aot_klass_extra_out(struct aot_out *o, struct aot_meta *m, const struct aot
 static struct aot_err *read_array(struct aot_meta *m, uint64_t arr, enum aot_lf data, unsigned elem,
 				  uint8_t **ret, uint32_t *len)
 {
-	uint64_t n, off;
-	struct aot_err *err = aot_meta_get(m, arr, AOT_LF_ARRAY_INT_LENGTH, &n);
-	if (!err)
-		err = aot_meta_off(m, data, &off);
+	uint64_t first;
+	struct aot_err *err = aot_meta_array(m, arr, data, MAX_FIELDINFO_BYTES / elem, len, &first);
 	if (err)
 		return err;
-	if ((uint32_t)n * (uint64_t)elem > MAX_FIELDINFO_BYTES)
-		return aot_errf(AOT_ERR_FORMAT, "field info array at 0x%" PRIx64 " claims %" PRIu64
-				" elements", arr, n);
-	*len = (uint32_t)n;
-	*ret = malloc((size_t)n * elem + 1);
+	*ret = malloc((size_t)*len * elem + 1);
 	if (!*ret)
 		return &aot_enomem;
-	err = aot_meta_read(m, arr + off, *ret, (size_t)n * elem);
+	err = aot_meta_read(m, first, *ret, (size_t)*len * elem);
 	if (err) {
 		free(*ret);
 		*ret = NULL;

@@ -9,6 +9,13 @@
 #include "klass.h"
 #include "out.h"
 
+/*
+ * The defining loader of K: from its flags, else from the table that lists
+ * it; an array class's is its bottom class's.  *WHY says where it came
+ * from, or why it is unknown.
+ */
+enum aot_loader aot_klass_loader(struct aot_meta *m, const struct aot_klass *k, const char **why);
+
 void aot_klass_extra_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k);
 struct aot_err *aot_klass_fields_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k);
 struct aot_err *aot_klass_raw_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k);

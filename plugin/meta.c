@@ -241,6 +241,23 @@ struct aot_err *aot_meta_get_signed(struct aot_meta *m, uint64_t obj, enum aot_l
 	return NULL;
 }
 
+struct aot_err *aot_meta_array(struct aot_meta *m, uint64_t arr, enum aot_lf data, uint32_t max,
+			       uint32_t *len, uint64_t *first)
+{
+	uint64_t n, off;
+	struct aot_err *err = aot_meta_get(m, arr, AOT_LF_ARRAY_INT_LENGTH, &n);
+	if (!err)
+		err = aot_meta_off(m, data, &off);
+	if (err)
+		return err;
+	if ((uint32_t)n > max)
+		return aot_errf(AOT_ERR_FORMAT, "Array at 0x%" PRIx64 " claims %u elements", arr,
+				(uint32_t)n);
+	*len = (uint32_t)n;
+	*first = arr + off;
+	return NULL;
+}
+
 enum aot_mtype aot_meta_vtype(struct aot_meta *m, uint64_t addr)
 {
 	uint64_t vptr;

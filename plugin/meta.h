@@ -127,6 +127,14 @@ struct aot_err *aot_meta_u32(struct aot_meta *m, uint64_t addr, uint32_t *v);
 struct aot_err *aot_meta_u16(struct aot_meta *m, uint64_t addr, uint16_t *v);
 struct aot_err *aot_meta_u8(struct aot_meta *m, uint64_t addr, uint8_t *v);
 
+/*
+ * The Array<T> at ARR (oops/array.hpp): its length, and the address of
+ * element 0.  DATA is that Array type's _data field; every Array<T> starts
+ * with its int _length.  More than MAX elements is refused as corrupt.
+ */
+struct aot_err *aot_meta_array(struct aot_meta *m, uint64_t arr, enum aot_lf data, uint32_t max,
+			       uint32_t *len, uint64_t *first);
+
 /* The vtable-typed type of the object at ADDR, or AOT_MT_UNKNOWN. */
 enum aot_mtype aot_meta_vtype(struct aot_meta *m, uint64_t addr);
 

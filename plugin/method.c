@@ -78,7 +78,7 @@ struct aot_err *aot_method_decode(struct aot_meta *m, uint64_t addr, struct aot_
 		return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a Method (its first word is "
 				"not the archive's Method vtable)", addr);
 	}
-	uint64_t v, sz;
+	uint64_t v;
 	struct aot_err *err = aot_meta_get(m, addr, AOT_LF_METHOD_CONST_METHOD, &me->const_method);
 	if (!err)
 		err = aot_meta_get(m, addr, AOT_LF_METHOD_ACCESS_FLAGS, &v);
@@ -93,12 +93,11 @@ struct aot_err *aot_method_decode(struct aot_meta *m, uint64_t addr, struct aot_
 	if (!err)
 		err = aot_meta_get_signed(m, addr, AOT_LF_METHOD_VTABLE_INDEX, &me->vtable_index);
 	if (!err)
-		err = aot_meta_off(m, AOT_LF_SIZEOF_METHOD, &sz);
+		err = aot_method_size(m, me->access_flags, &me->size);
 	if (!err)
 		err = decode_const_method(m, me);
 	if (err)
 		return err;
-	me->size = (sz + 7) / 8 * 8 + ((me->access_flags & JVM_ACC_NATIVE) ? NATIVE_EXTRA_WORDS * 8 : 0);
 	me->holder = me->cp.holder;
 	err = aot_cp_utf8(m, &me->cp, me->name_index, &me->name);
 	if (!err)
@@ -119,6 +118,15 @@ struct aot_err *aot_method_decode(struct aot_meta *m, uint64_t addr, struct aot_
 	me->java = aot_jname_method(holder ? holder : "?", me->name, me->sig);
 	free(holder);
 	return NULL;
+}
+
+struct aot_err *aot_method_size(struct aot_meta *m, uint32_t access_flags, uint64_t *size)
+{
+	uint64_t sz;
+	struct aot_err *err = aot_meta_off(m, AOT_LF_SIZEOF_METHOD, &sz);
+	if (!err)
+		*size = (sz + 7) / 8 * 8 + ((access_flags & JVM_ACC_NATIVE) ? NATIVE_EXTRA_WORDS * 8 : 0);
+	return err;
 }
 
 void aot_method_fini(struct aot_method *me)

@@ -25,4 +25,7 @@ struct aot_method {
 struct aot_err *aot_method_decode(struct aot_meta *m, uint64_t addr, struct aot_method *me);
 void aot_method_fini(struct aot_method *me);
 
+/* Bytes of a Method with ACCESS_FLAGS (natives carry two more words). */
+struct aot_err *aot_method_size(struct aot_meta *m, uint32_t access_flags, uint64_t *size);
+
 #endif

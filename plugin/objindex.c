@@ -11,8 +11,6 @@
 #include "method.h"
 #include "symbol.h"
 
-#define JVM_ACC_NATIVE 0x0100
-
 struct vec {
 	struct aot_obj *v;
 	size_t n, cap;
@@ -70,19 +68,18 @@ static void add_cp(struct aot_meta *m, struct vec *x, uint64_t addr)
 static void add_methods(struct aot_meta *m, struct vec *x, uint64_t arr)
 {
 	uint32_t n;
-	uint64_t data, sz_m, sz_cm;
-	if (!arr || !aot_ok(aot_ptr_array(m, arr, &n, &data)) ||
-	    !aot_ok(aot_meta_off(m, AOT_LF_SIZEOF_METHOD, &sz_m)) ||
-	    !aot_ok(aot_meta_off(m, AOT_LF_SIZEOF_CONST_METHOD, &sz_cm)))
+	uint64_t data;
+	if (!arr || !aot_ok(aot_ptr_array(m, arr, &n, &data)))
 		return;
 	for (uint32_t i = 0; i < n; i++) {
-		uint64_t me, cm, words, flags;
+		uint64_t me, cm, words, flags, size;
 		if (!aot_ok(aot_meta_u64(m, data + 8 * i, &me)) || aot_meta_vtype(m, me) != AOT_MT_METHOD ||
 		    !aot_ok(aot_meta_get(m, me, AOT_LF_METHOD_CONST_METHOD, &cm)) ||
 		    !aot_ok(aot_meta_get(m, me, AOT_LF_METHOD_ACCESS_FLAGS, &flags)) ||
-		    !aot_ok(aot_meta_get(m, cm, AOT_LF_CM_CONST_METHOD_SIZE, &words)))
+		    !aot_ok(aot_meta_get(m, cm, AOT_LF_CM_CONST_METHOD_SIZE, &words)) ||
+		    !aot_ok(aot_method_size(m, (uint32_t)flags, &size)))
 			continue;
-		push(x, me, (sz_m + 7) / 8 * 8 + ((flags & JVM_ACC_NATIVE) ? 16 : 0), AOT_MT_METHOD);
+		push(x, me, size, AOT_MT_METHOD);
 		push(x, cm, words * 8, AOT_MT_CONST_METHOD);
 	}
 }
