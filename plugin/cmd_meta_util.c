@@ -44,19 +44,19 @@ struct aot_err *aot_arg_klass(struct aot_meta *m, const char *arg, uint64_t *add
 	return NULL;
 }
 
-struct aot_err *aot_explain_not_found(struct aot_meta *m, uint64_t addr, struct aot_err *err)
+struct aot_err *aot_explain_not_found(struct aot_meta *m, uint64_t addr, const char *kind,
+				      struct aot_err *err)
 {
-	if (!err || err->code != AOT_ERR_NOT_FOUND || !err->msg)
-		return err;
-	const char *what = strstr(err->msg, " is not a");
-	if (!what)
+	// Only the decoder's own verdict on ADDR, not an error met deeper inside.
+	char head[96];
+	snprintf(head, sizeof(head), "0x%" PRIx64 " is not a %s", addr, kind);
+	if (!err || err->code != AOT_ERR_NOT_FOUND || strncmp(err->msg, head, strlen(head)))
 		return err;
 	char *inside = aot_objindex_describe(m, addr);
 	if (!inside)
 		return err;
-	size_t cut = strcspn(what + 10, " :(") + 10;
-	struct aot_err *e = aot_errf(AOT_ERR_NOT_FOUND, "%.*s (%s)", (int)(what - err->msg + cut),
-				     err->msg, inside);
+	struct aot_err *e = aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a %s (%s)", addr, kind,
+				     inside);
 	free(inside);
 	aot_err_free(err);
 	return e;

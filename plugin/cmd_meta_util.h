@@ -13,10 +13,11 @@
 struct aot_err *aot_arg_klass(struct aot_meta *m, const char *arg, uint64_t *addr);
 
 /*
- * ERR, a decoder's "ADDR is not a Klass …", made more useful when ADDR lies
- * inside an object aot-whatis knows: "… (it is inside Method … at …)".
- * Takes ERR; returns the error to report.
+ * ERR, a decoder's "ADDR is not a KIND …", made more useful when ADDR lies
+ * in an object aot-whatis knows: "ADDR is not a KIND (it is inside Method
+ * … at …)".  Takes ERR; returns the error to report.
  */
-struct aot_err *aot_explain_not_found(struct aot_meta *m, uint64_t addr, struct aot_err *err);
+struct aot_err *aot_explain_not_found(struct aot_meta *m, uint64_t addr, const char *kind,
+				      struct aot_err *err);
 
 #endif

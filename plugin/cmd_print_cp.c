@@ -61,7 +61,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	struct aot_cp cp;
 	err = aot_cp_decode(m, addr, &cp);
 	if (err)
-		err = aot_explain_not_found(m, addr, err);
+		err = aot_explain_not_found(m, addr, "ConstantPool", err);
 	if (err)
 		return err;
 	struct aot_klass k;

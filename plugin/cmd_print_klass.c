@@ -186,7 +186,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		return err;
 	err = aot_klass_decode(m, addr, &k);
 	if (err)
-		return aot_explain_not_found(m, addr, err);
+		return aot_explain_not_found(m, addr, "Klass", err);
 	char title[512], flags[128];
 	snprintf(title, sizeof(title), "%s %s (0x%016" PRIx64 ")",
 		 aot_mtype_is_instance_klass(k.type) ? "class" : "array class", k.ext_name, addr);

@@ -43,7 +43,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		return err;
 	err = aot_method_decode(m, addr, &me);
 	if (err)
-		return aot_explain_not_found(m, addr, err);
+		return aot_explain_not_found(m, addr, "Method", err);
 	char title[1024], flags[160];
 	snprintf(title, sizeof(title), "method %s (0x%016" PRIx64 ")", me.java ? me.java : me.name, addr);
 	aot_out_begin(o, "method", title);

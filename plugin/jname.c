@@ -57,6 +57,11 @@ static const char *hidden_suffix(const char *s, size_t n)
 	return plus;
 }
 
+bool aot_jname_is_hidden(const char *internal)
+{
+	return hidden_suffix(internal, strlen(internal)) != NULL;
+}
+
 static void add_class(struct sb *b, const char *s, size_t n)
 {
 	const char *plus = hidden_suffix(s, n);

@@ -6,8 +6,12 @@
 #ifndef AOTDBG_JNAME_H
 #define AOTDBG_JNAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Whether INTERNAL is a hidden class's name: it ends in "+0x<hex>". */
+bool aot_jname_is_hidden(const char *internal);
 
 /* External class name (Klass::external_name): '/' -> '.', a hidden class's "+0x…" -> "/0x…". */
 char *aot_jname_class(const char *internal);

@@ -239,7 +239,7 @@ struct aot_err *aot_klass_decode(struct aot_meta *m, uint64_t addr, struct aot_k
 		aot_klass_fini(k);
 		return &aot_enomem;
 	}
-	k->hidden = strcmp(k->ext_name, k->name) && strchr(k->name, '+');
+	k->hidden = aot_jname_is_hidden(k->name);
 	if (aot_mtype_is_instance_klass(k->type))
 		err = decode_instance(m, k);
 	else

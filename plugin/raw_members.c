@@ -58,18 +58,27 @@ static bool is_aggregate(const char *type)
 static struct aot_err *flatten(struct aot_dwarf *dw, const struct aot_type *t, const char *prefix,
 			       uint64_t base, int depth, struct aot_raw_members *r)
 {
-	struct aot_err *err = NULL;
+	// The member types to look into, asked in one lookup: each lookup that
+	// misses the DWARF cache is a pass over the compilation units.
+	const char **names = calloc(t->nmembers ? t->nmembers : 1, sizeof(*names));
+	const struct aot_type **subs = calloc(t->nmembers ? t->nmembers : 1, sizeof(*subs));
+	struct aot_err *err = names && subs ? NULL : &aot_enomem;
+	size_t n = 0;
+	for (size_t i = 0; i < t->nmembers && !err; i++) {
+		const struct aot_member *mb = &t->members[i];
+		if (!mb->is_static && depth < MAX_DEPTH && (mb->is_base || is_aggregate(mb->type_name)))
+			names[n++] = mb->type_name;
+	}
+	if (!err && n)
+		err = aot_dwarf_types(dw, names, n, subs);
+	size_t k = 0;
 	for (size_t i = 0; i < t->nmembers && !err; i++) {
 		const struct aot_member *mb = &t->members[i];
 		if (mb->is_static)
 			continue;
 		const struct aot_type *sub = NULL;
-		if (depth < MAX_DEPTH && (mb->is_base || is_aggregate(mb->type_name))) {
-			const char *nm = mb->type_name;
-			err = aot_dwarf_types(dw, &nm, 1, &sub);
-			if (err)
-				return err;
-		}
+		if (k < n && names[k] == mb->type_name)
+			sub = subs[k++];
 		if (sub && sub->nmembers) {
 			const char *p = mb->is_base ? prefix : NULL;
 			char buf[160];
@@ -83,6 +92,8 @@ static struct aot_err *flatten(struct aot_dwarf *dw, const struct aot_type *t, c
 				  mb->bit_offset, mb->bit_size);
 		}
 	}
+	free(names);
+	free(subs);
 	return err;
 }
 
