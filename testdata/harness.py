@@ -56,6 +56,21 @@ def run_json(args):
     return json.loads(out)
 
 
+def run_batch_json(args, commands, timeout=600):
+    """Run COMMANDS in one aotdbg --batch process: (status, [JSON document per command], stderr)."""
+    status, out, err = run(list(args) + ['--json', '--batch'], input='\n'.join(commands) + '\n',
+                           timeout=timeout)
+    docs, dec, i = [], json.JSONDecoder(), 0
+    while True:
+        while i < len(out) and out[i].isspace():
+            i += 1
+        if i >= len(out):
+            break
+        doc, i = dec.raw_decode(out, i)
+        docs.append(doc)
+    return status, docs, err
+
+
 def sanitizer_clean(stderr):
     return 'Sanitizer' not in stderr and 'runtime error' not in stderr
 
@@ -101,6 +116,11 @@ def jdks():
                         'dbg': None if dbg == '-' else dbg, 'version': version,
                         'libjvm': os.path.join(home, 'lib', 'server', 'libjvm.so')})
     return out
+
+
+def jdk_tool(jdk, tool):
+    """The wrapper of JDK's TOOL (javap, jcmd) beside its java wrapper: bin/javap25 for bin/java25."""
+    return os.path.join(os.path.dirname(jdk['java']), tool + os.path.basename(jdk['java'])[4:])
 
 
 def jvm_args(jdk, debug=True):

@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 
-from harness import test, check, run, jdks, jvm_args, sanitizer_clean, corpus
+from harness import test, check, run, run_batch_json, jdks, jdk_tool, jvm_args, sanitizer_clean, corpus
 
 INSN = re.compile(r'^\s+(\d+): (\w+)')
 # javap -c -p -s: a member's declaration, then "descriptor: …", then Code.
@@ -29,8 +29,7 @@ ACCESS_0 = ('fast_iaccess_0', 'fast_aaccess_0', 'fast_faccess_0')
 
 def javap(jdk, cls, jar=None):
     """{(name, descriptor): [mnemonic, …]} from javap -c -p -s."""
-    tool = os.path.join(os.path.dirname(jdk['java']), 'javap' + os.path.basename(jdk['java'])[4:])
-    args = [tool, '-c', '-p', '-s'] + (['-cp', jar] if jar else []) + [cls]
+    args = [jdk_tool(jdk, 'javap'), '-c', '-p', '-s'] + (['-cp', jar] if jar else []) + [cls]
     out = subprocess.run(args, capture_output=True, text=True).stdout
     methods, name, cur = {}, None, None
     for line in out.splitlines():
@@ -87,13 +86,7 @@ def test_bytecodes_equal_javap():
                     continue
                 cmds.append(f'aot-print-method {m["address"]} --bytecodes')
                 expect.append((f'{cls}.{m["name"]}{m["signature"]}', ref[key]))
-        status, out, err = run(base + ['--json', '--batch'], input='\n'.join(cmds) + '\n', timeout=300)
-        docs, dec, i = [], json.JSONDecoder(), 0
-        while i < len(out.rstrip()):
-            doc, i = dec.raw_decode(out, i)
-            docs.append(doc)
-            while i < len(out) and out[i].isspace():
-                i += 1
+        status, docs, err = run_batch_json(base, cmds, timeout=300)
         if not check(f'{jdk["name"]}: --bytecodes runs on {len(cmds)} methods', status == 0 and
                      len(docs) == len(cmds) and sanitizer_clean(err), err[-300:]):
             continue

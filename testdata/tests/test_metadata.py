@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 
-from harness import test, check, run, jdks, jvm_args, sanitizer_clean, corpus
+from harness import test, check, run, run_batch_json, jdks, jdk_tool, jvm_args, sanitizer_clean, corpus
 from maplog import MapLog
 
 OBJ = re.compile(r'^(0x[0-9a-f]+): @@ (\S+)\s+(\d+) ?(.*)$')
@@ -43,20 +43,6 @@ def jdk_of(name):
 def base_args(jdk, archive):
     j = jdk_of(jdk)
     return [archive] + (jvm_args(j) if j else [])
-
-
-def batch_json(args, commands, timeout=600):
-    """Run COMMANDS in one aotdbg process; a list of (status-less) JSON documents, one per command."""
-    status, out, err = run(args + ['--json', '--batch'], input='\n'.join(commands) + '\n', timeout=timeout)
-    docs, dec, i = [], json.JSONDecoder(), 0
-    while True:
-        while i < len(out) and out[i].isspace():
-            i += 1
-        if i >= len(out):
-            break
-        doc, i = dec.raw_decode(out, i)
-        docs.append(doc)
-    return status, docs, err
 
 
 def jvm_escaped(text):
@@ -119,7 +105,7 @@ def test_print_klass_every_class():
             continue
         objs = map_objects(mapfile)
         classes = objs['Class']
-        status, docs, err = batch_json(base_args(jdk, archive),
+        status, docs, err = run_batch_json(base_args(jdk, archive),
                                        [f'aot-print-klass 0x{a:x}' for a, _, _ in classes])
         if not check(f'aot-print-klass {jdk}/{kind} runs', status == 0 and len(docs) == len(classes)
                      and sanitizer_clean(err), f'status {status}, {len(docs)} answers: {err[-300:]}'):
@@ -154,7 +140,7 @@ def test_print_method_and_const_method():
         objs = map_objects(mapfile)
         cms = {a: s for a, s, _ in objs['ConstMethod']}
         methods = sample(objs['Method'], 1500)
-        status, docs, err = batch_json(base_args(jdk, archive),
+        status, docs, err = run_batch_json(base_args(jdk, archive),
                                        [f'aot-print-method 0x{a:x}' for a, _, _ in methods])
         if not check(f'aot-print-method {jdk}/{kind} runs', status == 0 and len(docs) == len(methods)
                      and sanitizer_clean(err), f'status {status}: {err[-300:]}'):
@@ -182,7 +168,7 @@ def test_print_symbol_and_cp():
         cps = sample(objs['ConstantPool'], 400)
         cmds = [f'aot-print-symbol 0x{a:x}' for a, _, _ in syms] + \
                [f'aot-print-cp 0x{a:x}' for a, _, _ in cps]
-        status, docs, err = batch_json(base_args(jdk, archive), cmds)
+        status, docs, err = run_batch_json(base_args(jdk, archive), cmds)
         if not check(f'aot-print-symbol/cp {jdk}/{kind} runs', status == 0 and len(docs) == len(cmds)
                      and sanitizer_clean(err), f'status {status}: {err[-300:]}'):
             continue
@@ -212,7 +198,7 @@ def test_whatis_inside_objects():
         for t in WANT:
             for addr, size, name in sample(objs[t], 25):
                 picks.append((t, addr, size, addr + (size // 2) // 8 * 8))
-        status, docs, err = batch_json(base_args(jdk, archive), [f'aot-whatis 0x{p[3]:x}' for p in picks])
+        status, docs, err = run_batch_json(base_args(jdk, archive), [f'aot-whatis 0x{p[3]:x}' for p in picks])
         if not check(f'aot-whatis {jdk} runs', status == 0 and len(docs) == len(picks), err[-300:]):
             continue
         bad, unindexed = [], 0
@@ -262,8 +248,7 @@ def test_wrong_kind_is_refused():
 
 def javap_constants(jdk, jar, cls):
     """{index: (tag, text)} of javap -v's constant pool for CLS in JAR."""
-    javap = os.path.join(os.path.dirname(jdk['java']), 'javap' + os.path.basename(jdk['java'])[4:])
-    out = subprocess.run([javap, '-v', '-cp', jar, cls], capture_output=True, text=True).stdout
+    out = subprocess.run([jdk_tool(jdk, 'javap'), '-v', '-cp', jar, cls], capture_output=True, text=True).stdout
     pool = {}
     for line in out.splitlines():
         m = re.match(r'\s+#(\d+) = (\w+)\s+(.*?)\s*(//.*)?$', line)
