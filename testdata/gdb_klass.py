@@ -47,7 +47,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness import CACHE, CORPUS  # noqa: E402
-from gdb_ptype import build_id, jdk, PtypeError, _write  # noqa: E402
+from gdb_ptype import build_id, jdk, PtypeError, _write, run_gdb  # noqa: E402
 from runlog import RunLog  # noqa: E402
 
 MIN_CLASSES = 30
@@ -246,13 +246,7 @@ def make(row, kind='static', log=lambda s: None):
                   '-ex', 'echo @@ptype end\\n',
                   '-ex', f'aotdbg-klasses {inp} {res}', '-p', str(pid)]
         log(f'{name}: gdb -p {pid} for {len(want)} classes, base delta {delta:#x}')
-        t = time.monotonic()
-        g = subprocess.Popen(gdbcmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                             text=True, errors='replace')
-        with g.stdout:
-            text = g.stdout.read()
-        _, status, usage = os.wait4(g.pid, 0)
-        seconds = time.monotonic() - t
+        text, status, seconds, rss = run_gdb(gdbcmd)
         if not os.path.exists(res):
             raise OracleError(f'{name}: gdb wrote no result (status {status}, files in {tmp}): {text[-1500:]}')
         with open(res) as f:
@@ -271,7 +265,7 @@ def make(row, kind='static', log=lambda s: None):
         'archive': os.path.relpath(archive, CACHE), 'archive_sha256': digest,
         'requested_base': f'{req:#x}', 'mapped_base': f'{mapped:#x}',
         'base_delta': hex(delta), 'sizeof': got['sizeof'], 'layout': got['layout'],
-        'gdb': {'seconds': round(seconds, 1), 'max_rss_kb': usage.ru_maxrss},
+        'gdb': {'seconds': round(seconds, 1), 'max_rss_kb': rss},
         'classes': got['classes'],
     }
     bad = problems(result)

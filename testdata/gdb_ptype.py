@@ -107,21 +107,13 @@ def _run_gdb(row, names):
     for n in names:
         cmd += ['-ex', f'echo {MARK}{n}\\n', '-ex', f'ptype/o {n}']
     cmd.append(lib)
-    t = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                         text=True, errors='replace')
-    with p.stdout:
-        text = p.stdout.read()
-    # wait4, not wait: the benchmark wants gdb's own peak memory too.
-    _, status, usage = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    seconds, rss = time.monotonic() - t, usage.ru_maxrss
+    text, status, seconds, rss = run_gdb(cmd)
     outputs = _split(text)
     errors = []
     for n in names:
         raw = outputs.get(n)
         if raw is None:
-            errors.append(f'{n}: gdb printed nothing (exit {p.returncode}): {text[-500:].strip()}')
+            errors.append(f'{n}: gdb printed nothing (exit {os.waitstatus_to_exitcode(status)}): {text[-500:].strip()}')
             continue
         try:
             parse(raw, n)       # only layouts that parse are cached
@@ -134,6 +126,18 @@ def _run_gdb(row, names):
         _write(txt, raw)
     if errors:
         raise PtypeError(f'{row["name"]} ({lib}): ' + '; '.join(errors))
+
+
+def run_gdb(cmd):
+    """Run gdb CMD to the end: (its output, wait status, seconds, its peak RSS in KB)."""
+    t = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                         text=True, errors='replace')
+    with p.stdout:
+        text = p.stdout.read()
+    # wait4, not wait: the benchmark wants gdb's own peak memory too.
+    _, status, usage = os.wait4(p.pid, 0)
+    return text, status, time.monotonic() - t, usage.ru_maxrss
 
 
 def _write(path, text):
