@@ -44,7 +44,8 @@
 
 #define CT_TAG_END 666
 
-enum ct_kind_slot { K_ANY = -1, K_I = AOT_KK_INSTANCE, K_OA = AOT_KK_OBJ_ARRAY, K_TA = AOT_KK_TYPE_ARRAY };
+/* The kind of Klass a table entry must be, by its cloned vtable (K_ANY: any Klass). */
+enum ct_kind { K_ANY = -1, K_I, K_OA, K_TA };
 
 /*
  * One recipe per JDK feature release.  Slot positions are counted from a
@@ -357,7 +358,7 @@ static const char *const ct_kind_names[] = { "an InstanceKlass", "an ObjArrayKla
 
 /* Check that KLASS starts with the cloned vtable of a Klass of kind WANT (or any Klass if K_ANY). */
 static struct aot_err *ct_check_klass(const struct ct_ctx *c, uint64_t klass, int want,
-				      const char *what, uint8_t *kind)
+				      const char *what)
 {
 	uint64_t vptr;
 	struct aot_err *err = ct_in_archive(c, klass) ? aot_target_read_u64(c->t, klass, &vptr)
@@ -367,10 +368,8 @@ static struct aot_err *ct_check_klass(const struct ct_ctx *c, uint64_t klass, in
 	enum aot_mtype t = aot_meta_vtype(c->m, klass);
 	int k = aot_mtype_is_instance_klass(t) ? K_I : t == AOT_MT_OBJ_ARRAY_KLASS ? K_OA
 		: t == AOT_MT_TYPE_ARRAY_KLASS ? K_TA : K_ANY;
-	if (k != K_ANY && (want == K_ANY || k == want)) {
-		*kind = (uint8_t)k;
+	if (k != K_ANY && (want == K_ANY || k == want))
 		return NULL;
-	}
 	return ct_err(c, klass, what, "expected %s (a cloned Klass vtable in word 0), found 0x%" PRIx64,
 		      want >= 0 ? ct_kind_names[want] : "a Klass", vptr);
 }
@@ -378,8 +377,7 @@ static struct aot_err *ct_check_klass(const struct ct_ctx *c, uint64_t klass, in
 static struct aot_err *ct_add(struct ct_ctx *c, uint64_t klass, enum aot_class_source src,
 			      enum aot_loader hint, int want, const char *what)
 {
-	uint8_t kind = 0;
-	struct aot_err *err = ct_check_klass(c, klass, want, what, &kind);
+	struct aot_err *err = ct_check_klass(c, klass, want, what);
 	if (err)
 		return err;
 	if (c->n == c->cap) {
@@ -391,7 +389,7 @@ static struct aot_err *ct_add(struct ct_ctx *c, uint64_t klass, enum aot_class_s
 		c->cap = cap;
 	}
 	c->out[c->n++] = (struct aot_table_class){ .addr = klass, .source = (uint8_t)src,
-						   .loader_hint = (uint8_t)hint, .kind = kind };
+						   .loader_hint = (uint8_t)hint };
 	return NULL;
 }
 
@@ -696,10 +694,4 @@ const char *aot_class_source_name(enum aot_class_source src)
 		[AOT_CSRC_DYNAMIC_ARRAYS] = "dynamic archive array klasses",
 	};
 	return (unsigned)src < AOT_CSRC_COUNT ? names[src] : "?";
-}
-
-const char *aot_table_kind_name(enum aot_klass_kind k)
-{
-	static const char *const names[] = { "instance", "objArray", "typeArray" };
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }

@@ -30,18 +30,10 @@ enum aot_class_source {
 	AOT_CSRC_COUNT
 };
 
-/* What the klass's cloned vtable says it is. */
-enum aot_klass_kind {
-	AOT_KK_INSTANCE,	/* InstanceKlass and its subclasses */
-	AOT_KK_OBJ_ARRAY,
-	AOT_KK_TYPE_ARRAY,
-};
-
 struct aot_table_class {
 	uint64_t addr;		/* in the session target's address space */
 	uint8_t source;		/* enum aot_class_source */
 	uint8_t loader_hint;	/* enum aot_loader (klass.h), when the table says */
-	uint8_t kind;		/* enum aot_klass_kind, checked by vtable */
 };
 
 /*
@@ -58,6 +50,5 @@ struct aot_err *aot_class_tables(struct aot_session *s, const struct aot_archive
 				 struct aot_table_class **ret, size_t *n);
 
 const char *aot_class_source_name(enum aot_class_source src);
-const char *aot_table_kind_name(enum aot_klass_kind k);
 
 #endif

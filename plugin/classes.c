@@ -210,9 +210,3 @@ void aot_classes_free(struct aot_class_list *l)
 	l->v = NULL;
 	l->n = 0;
 }
-
-const struct aot_class_entry *aot_classes_find(const struct aot_class_list *l, uint64_t addr)
-{
-	struct aot_class_entry key = { .addr = addr };
-	return bsearch(&key, l->v, l->n, sizeof(*l->v), by_addr);
-}

@@ -35,7 +35,4 @@ struct aot_class_list {
 struct aot_err *aot_classes_collect(struct aot_meta *m, struct aot_class_list *out);
 void aot_classes_free(struct aot_class_list *l);
 
-/* The entry at exactly ADDR, or NULL. */
-const struct aot_class_entry *aot_classes_find(const struct aot_class_list *l, uint64_t addr);
-
 #endif

@@ -184,11 +184,6 @@ struct aot_err *aot_meta_u64(struct aot_meta *m, uint64_t addr, uint64_t *v)
 	return aot_target_read(m->t, v, addr, 8);
 }
 
-struct aot_err *aot_meta_u32(struct aot_meta *m, uint64_t addr, uint32_t *v)
-{
-	return aot_target_read(m->t, v, addr, 4);
-}
-
 struct aot_err *aot_meta_u16(struct aot_meta *m, uint64_t addr, uint16_t *v)
 {
 	return aot_target_read(m->t, v, addr, 2);

@@ -123,7 +123,6 @@ struct aot_err *aot_meta_off(const struct aot_meta *m, enum aot_lf f, uint64_t *
 
 struct aot_err *aot_meta_read(struct aot_meta *m, uint64_t addr, void *dst, size_t len);
 struct aot_err *aot_meta_u64(struct aot_meta *m, uint64_t addr, uint64_t *v);
-struct aot_err *aot_meta_u32(struct aot_meta *m, uint64_t addr, uint32_t *v);
 struct aot_err *aot_meta_u16(struct aot_meta *m, uint64_t addr, uint16_t *v);
 struct aot_err *aot_meta_u8(struct aot_meta *m, uint64_t addr, uint8_t *v);
 

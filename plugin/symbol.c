@@ -1,9 +1,7 @@
 #include "symbol.h"
 
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 struct aot_err *aot_symbol_read(struct aot_meta *m, uint64_t addr, char **ret, size_t *len)
 {
@@ -43,16 +41,4 @@ uint64_t aot_symbol_size(const struct aot_meta *m, size_t len)
 	if (n < min)
 		n = min;
 	return (n + 7) & ~7ull;
-}
-
-char *aot_symbol_or_placeholder(struct aot_meta *m, uint64_t addr)
-{
-	char *s;
-	struct aot_err *err = aot_symbol_read(m, addr, &s, NULL);
-	if (!err)
-		return s;
-	aot_err_free(err);
-	char buf[48];
-	snprintf(buf, sizeof(buf), "<bad symbol 0x%" PRIx64 ">", addr);
-	return strdup(buf);
 }

@@ -14,7 +14,4 @@ struct aot_err *aot_symbol_read(struct aot_meta *m, uint64_t addr, char **ret, s
 /* Bytes the JVM allocates for a Symbol of LEN bytes (the map's size column). */
 uint64_t aot_symbol_size(const struct aot_meta *m, size_t len);
 
-/* The text, or a "<bad symbol 0x…>" placeholder: for listings that go on. */
-char *aot_symbol_or_placeholder(struct aot_meta *m, uint64_t addr);
-
 #endif
