@@ -470,10 +470,11 @@ static struct aot_err *ct_table_header(struct ct_ctx *c, size_t slot, const char
 	return err;
 }
 
-/* Walk every bucket of the table whose header is at SLOT. */
-static struct aot_err *ct_dict(struct ct_ctx *c, size_t slot, enum aot_class_source src)
+/* Call FN with every value of the table whose header is at SLOT. */
+static struct aot_err *ct_table_walk(struct ct_ctx *c, size_t slot, const char *what,
+				     struct aot_err *(*fn)(struct ct_ctx *c, uint32_t value, void *arg),
+				     void *arg)
 {
-	const char *what = aot_class_source_name(src);
 	struct ct_table h;
 	struct aot_err *err = ct_table_header(c, slot, what, &h);
 	if (err || !h.entries)
@@ -495,7 +496,7 @@ static struct aot_err *ct_dict(struct ct_ctx *c, size_t slot, enum aot_class_sou
 			uint32_t value;
 			err = aot_target_read_u32(c->t, h.entry_addr + 4 * (uint64_t)(e + step - 1), &value);
 			if (!err)
-				err = ct_dict_value(c, value, src);
+				err = fn(c, value, arg);
 			seen++;
 		}
 	}
@@ -504,6 +505,16 @@ static struct aot_err *ct_dict(struct ct_ctx *c, size_t slot, enum aot_class_sou
 			     h.entries, seen);
 	free(bk);
 	return err;
+}
+
+static struct aot_err *ct_dict_entry(struct ct_ctx *c, uint32_t value, void *arg)
+{
+	return ct_dict_value(c, value, *(enum aot_class_source *)arg);
+}
+
+static struct aot_err *ct_dict(struct ct_ctx *c, size_t slot, enum aot_class_source src)
+{
+	return ct_table_walk(c, slot, aot_class_source_name(src), ct_dict_entry, &src);
 }
 
 /* An Array<Klass*>* slot: every element is a class of kind WANT. */
@@ -647,38 +658,97 @@ static struct aot_err *ct_dynamic(struct ct_ctx *c)
 	return err;
 }
 
-struct aot_err *aot_class_tables(struct aot_session *s, const struct aot_archive *ar,
-				 struct aot_table_class **ret, size_t *n)
+/* Set C up to read AR's stream (VTABLES: also read the cloned vtables first). */
+static struct aot_err *ct_open(struct ct_ctx *c, struct aot_session *s, const struct aot_archive *ar,
+			       bool vtables)
 {
 	struct aot_target *t;
-	struct ct_ctx c;
-	*ret = NULL;
-	*n = 0;
 	if (ar->kind == AOT_KIND_AOT_CONFIG)
 		return aot_errf(AOT_ERR_UNSUPPORTED, "%s: an AOT configuration file has no class tables",
 				ar->path);
-	bool dynamic = ar->kind == AOT_KIND_DYNAMIC;
-	if (dynamic && !ar->base)
+	if (ar->kind == AOT_KIND_DYNAMIC && !ar->base)
 		return aot_archive_require_base(ar);
 	struct aot_meta *m = NULL;
 	struct aot_err *err = aot_session_target(s, &t);
 	if (!err)
 		err = aot_session_meta(s, &m);
 	if (!err)
-		err = ct_ctx_init(&c, s, t, ar);
-	c.m = m;
-	if (!err && !dynamic)
-		err = ct_vtables(&c);
+		err = ct_ctx_init(c, s, t, ar);
+	c->m = m;
+	if (!err && vtables && ar->kind != AOT_KIND_DYNAMIC)
+		err = ct_vtables(c);
 	if (!err)
-		err = ct_layout(&c, s);
+		err = ct_layout(c, s);
+	return err;
+}
+
+struct aot_err *aot_class_tables(struct aot_session *s, const struct aot_archive *ar,
+				 struct aot_table_class **ret, size_t *n)
+{
+	struct ct_ctx c;
+	memset(&c, 0, sizeof(c));
+	*ret = NULL;
+	*n = 0;
+	struct aot_err *err = ct_open(&c, s, ar, true);
 	if (!err)
-		err = dynamic ? ct_dynamic(&c) : ct_static(&c);
+		err = ar->kind == AOT_KIND_DYNAMIC ? ct_dynamic(&c) : ct_static(&c);
 	if (err) {
 		free(c.out);
 		return err;
 	}
 	*ret = c.out;
 	*n = c.n;
+	return NULL;
+}
+
+struct ct_syms {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static struct aot_err *ct_symbol(struct ct_ctx *c, uint32_t value, void *arg)
+{
+	struct ct_syms *x = arg;
+	uint64_t sym = ct_narrow(c, value);
+	if (!sym || !ct_in_archive(c, sym))
+		return ct_err(c, c->sd, "SymbolTable", "value 0x%x is not inside the archive", value);
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 4096;
+		uint64_t *v = realloc(x->v, cap * sizeof(*v));
+		if (!v)
+			return &aot_enomem;
+		x->v = v;
+		x->cap = cap;
+	}
+	x->v[x->n++] = sym;
+	return NULL;
+}
+
+struct aot_err *aot_symbol_table(struct aot_session *s, const struct aot_archive *ar,
+				 uint64_t **ret, size_t *n)
+{
+	struct ct_ctx c;
+	struct ct_syms x = { 0 };
+	size_t slot = 0;
+	memset(&c, 0, sizeof(c));
+	*ret = NULL;
+	*n = 0;
+	struct aot_err *err = ct_open(&c, s, ar, false);
+	if (!err && ar->kind != AOT_KIND_DYNAMIC) {
+		size_t uni;
+		err = ct_find_tag(&c, 1, c.rc->uni_tag, &uni);
+		if (!err)
+			err = ct_find_tag(&c, uni + 1, c.rc->tbl_tag, &slot);
+		slot++;
+	}
+	if (!err)
+		err = ct_table_walk(&c, slot, "SymbolTable", ct_symbol, &x);
+	if (err) {
+		free(x.v);
+		return err;
+	}
+	*ret = x.v;
+	*n = x.n;
 	return NULL;
 }
 

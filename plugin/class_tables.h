@@ -51,4 +51,8 @@ struct aot_err *aot_class_tables(struct aot_session *s, const struct aot_archive
 
 const char *aot_class_source_name(enum aot_class_source src);
 
+/* Every symbol of AR's shared SymbolTable (its CompactHashtable): a malloc'd array. */
+struct aot_err *aot_symbol_table(struct aot_session *s, const struct aot_archive *ar,
+				 uint64_t **ret, size_t *n);
+
 #endif

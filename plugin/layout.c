@@ -17,8 +17,10 @@ static const struct decl decls[AOT_LF_COUNT] = {
 #define LF_STATIC(id, t, f, lo, hi) [AOT_LF_##id] = { t, f, AOT_LK_STATIC, lo, hi },
 #define LF_SIZE(id, t, lo, hi) [AOT_LF_##id] = { t, NULL, AOT_LK_SIZE, lo, hi },
 #define LF_DWARF(id, t, f, lo, hi) [AOT_LF_##id] = { t, f, AOT_LK_FIELD, lo, hi, true },
+#define LF_DWARF_SIZE(id, t, lo, hi) [AOT_LF_##id] = { t, NULL, AOT_LK_SIZE, lo, hi, true },
 #include "layout_fields.def"
 #undef LF_DWARF
+#undef LF_DWARF_SIZE
 #undef LF_FIELD
 #undef LF_STATIC
 #undef LF_SIZE

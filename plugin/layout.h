@@ -23,8 +23,10 @@ enum aot_lf {
 #define LF_STATIC(id, t, f, lo, hi) AOT_LF_##id,
 #define LF_SIZE(id, t, lo, hi) AOT_LF_##id,
 #define LF_DWARF(id, t, f, lo, hi) AOT_LF_##id,
+#define LF_DWARF_SIZE(id, t, lo, hi) AOT_LF_##id,
 #include "layout_fields.def"
 #undef LF_DWARF
+#undef LF_DWARF_SIZE
 #undef LF_FIELD
 #undef LF_STATIC
 #undef LF_SIZE

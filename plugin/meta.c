@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "class_tables.h"
+#include "objwalk.h"
 #include "vmstructs.h"
 #include "vtables.h"
 
@@ -35,6 +36,14 @@ static const struct {
 	[AOT_MT_ARRAY_U8] = { "Array<u8>", "TypeArrayU8" },
 	[AOT_MT_ARRAY_OTHER] = { "Array<T>", "TypeArrayOther" },
 	[AOT_MT_ANNOTATIONS] = { "Annotations", "Annotations" },
+	[AOT_MT_RECORD_COMPONENT] = { "RecordComponent", "RecordComponent" },
+	[AOT_MT_ADAPTER_HANDLER_ENTRY] = { "AdapterHandlerEntry", "AdapterHandlerEntry" },
+	[AOT_MT_ADAPTER_FINGERPRINT] = { "AdapterFingerPrint", "AdapterFingerPrint" },
+	[AOT_MT_SHARED_CLASS_PATH_ENTRY] = { "SharedClassPathEntry", "SharedClassPathEntry" },
+	[AOT_MT_MODULE_ENTRY] = { "ModuleEntry", "ModuleEntry" },
+	[AOT_MT_PACKAGE_ENTRY] = { "PackageEntry", "PackageEntry" },
+	[AOT_MT_CARRAY] = { "Array<T> (C heap)", "CArray" },
+	[AOT_MT_GROWABLE_ARRAY] = { "GrowableArray", "GrowableArray" },
 };
 
 const char *aot_mtype_cxx_name(enum aot_mtype t)
@@ -135,6 +144,8 @@ void aot_meta_destroy(struct aot_meta *m)
 		free(m->tables[i].v);
 		aot_err_free(m->tables[i].err);
 	}
+	for (unsigned i = 0; i < m->nobjmaps; i++)
+		aot_objmap_free(m->objmaps[i]);
 	free(m);
 }
 

@@ -51,6 +51,14 @@ enum aot_mtype {
 	AOT_MT_ARRAY_U8,
 	AOT_MT_ARRAY_OTHER,
 	AOT_MT_ANNOTATIONS,
+	AOT_MT_RECORD_COMPONENT,
+	AOT_MT_ADAPTER_HANDLER_ENTRY,
+	AOT_MT_ADAPTER_FINGERPRINT,
+	AOT_MT_SHARED_CLASS_PATH_ENTRY,	/* 21 */
+	AOT_MT_MODULE_ENTRY,		/* 27 */
+	AOT_MT_PACKAGE_ENTRY,
+	AOT_MT_CARRAY,
+	AOT_MT_GROWABLE_ARRAY,
 	AOT_MT_COUNT
 };
 
@@ -82,6 +90,8 @@ struct aot_meta_tables {
 	struct aot_err *err;
 };
 
+struct aot_objmap;
+
 struct aot_meta {
 	struct aot_session *s;
 	struct aot_target *t;
@@ -94,6 +104,8 @@ struct aot_meta {
 	bool have[AOT_LF_COUNT];
 	struct aot_meta_tables tables[2 * AOT_SESSION_MAX_ARCHIVES];
 	unsigned ntables;
+	struct aot_objmap *objmaps[AOT_SESSION_MAX_ARCHIVES];	/* objwalk.h */
+	unsigned nobjmaps;
 };
 
 /* The session's metadata context, built on first use; borrowed. */

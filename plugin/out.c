@@ -25,6 +25,7 @@ struct cell {
 
 struct aot_out {
 	FILE *f;
+	FILE *diag;
 	bool json;
 	bool finished;
 	int depth;
@@ -384,6 +385,21 @@ void aot_out_strf(struct aot_out *o, const char *key, const char *fmt, ...)
 		return;
 	emit(o, key, NULL, s, true);
 	free(s);
+}
+
+void aot_out_set_diag(struct aot_out *o, FILE *f)
+{
+	o->diag = f;
+}
+
+void aot_out_diag(struct aot_out *o, const char *fmt, ...)
+{
+	FILE *f = o->diag ? o->diag : stderr;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
 }
 
 void aot_out_text(struct aot_out *o, const char *fmt, ...)

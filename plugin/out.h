@@ -74,4 +74,12 @@ void aot_out_strf(struct aot_out *o, const char *key, const char *fmt, ...)
 /* A line of prose for people: text mode only (JSON consumers get the data). */
 void aot_out_text(struct aot_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * A diagnostic line (a problem found in the input while the output goes on):
+ * to stderr, or the FILE set with aot_out_set_diag(), in both modes.  JSON
+ * consumers find the same problems in the document.
+ */
+void aot_out_diag(struct aot_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void aot_out_set_diag(struct aot_out *o, FILE *f);
+
 #endif

@@ -1,0 +1,135 @@
+/* aot-map: every archived object, in the JVM's own map log format. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_meta_util.h"
+#include "commands.h"
+#include "objwalk.h"
+
+static const char *const region_names[2] = { "rw", "ro" };
+
+/* "[rw region          0x… - 0x…   N bytes]", as AOTMapLogger::log_region_range prints it. */
+static void section_line(struct aot_out *o, const char *name, uint64_t base, uint64_t top)
+{
+	aot_out_text(o, "[%-18s 0x%016" PRIx64 " - 0x%016" PRIx64 " %9" PRIu64 " bytes]", name, base, top,
+		     top - base);
+}
+
+static void object_line(struct aot_meta *m, struct aot_out *o, const struct aot_mobj *ob)
+{
+	char *name = aot_mobj_name(m, ob);
+	const char *type = aot_mtype_map_name((enum aot_mtype)ob->type);
+	if (aot_out_is_json(o)) {
+		aot_out_row_begin(o);
+		aot_out_hex(o, "address", ob->addr, 16);
+		aot_out_str(o, "type", type);
+		aot_out_u64(o, "size", ob->size);
+		aot_out_str(o, "name", name);
+		aot_out_row_end(o);
+	} else if (name && *name) {
+		aot_out_text(o, "0x%016" PRIx64 ": @@ %-17s %" PRIu32 " %s", ob->addr, type, ob->size, name);
+	} else {
+		aot_out_text(o, "0x%016" PRIx64 ": @@ %-17s %" PRIu32, ob->addr, type, ob->size);
+	}
+	free(name);
+}
+
+static void map_region(struct aot_meta *m, const struct aot_objmap *om, int r, struct aot_out *o)
+{
+	static const struct aot_col cols[] = {
+		{ "address", "address", 18, AOT_LEFT }, { "type", "type", 17, AOT_LEFT },
+		{ "size", "size", 6, AOT_RIGHT },	{ "name", "name", 0, AOT_LEFT },
+	};
+	char title[32];
+	snprintf(title, sizeof(title), "%s region", region_names[r]);
+	if (aot_out_is_json(o)) {
+		aot_out_row_begin(o);
+		aot_out_str(o, "name", region_names[r]);
+		aot_out_hex(o, "base", om->base[r], 16);
+		aot_out_hex(o, "end", om->top[r], 16);
+		aot_out_begin_table(o, "objects", cols, sizeof(cols) / sizeof(cols[0]));
+	} else {
+		section_line(o, title, om->base[r], om->top[r]);
+	}
+	for (size_t i = 0; i < om->n; i++)
+		if (om->v[i].region == r)
+			object_line(m, o, &om->v[i]);
+	if (aot_out_is_json(o)) {
+		aot_out_end_table(o);
+		if (om->misc[r] < om->end[r]) {
+			aot_out_hex(o, "misc_data", om->misc[r], 16);
+			aot_out_u64(o, "misc_data_bytes", om->end[r] - om->misc[r]);
+		}
+		aot_out_row_end(o);
+	} else if (om->misc[r] < om->end[r]) {
+		aot_out_text(o, "0x%016" PRIx64 ": @@ Misc data %" PRIu64 " bytes", om->misc[r],
+			     om->end[r] - om->misc[r]);
+	}
+}
+
+static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct aot_out *o)
+{
+	const char *only = NULL;
+	bool hex = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--region") && i + 1 < argc)
+			only = argv[++i];
+		else if (!strcmp(argv[i], "--hex"))
+			hex = true;
+		else
+			return aot_errf(AOT_ERR_USAGE, "usage: aot-map [--region rw|ro|hp] [--hex]");
+	}
+	if (only && strcmp(only, "rw") && strcmp(only, "ro") && strcmp(only, "hp"))
+		return aot_errf(AOT_ERR_USAGE, "aot-map: --region takes rw, ro or hp, not '%s'", only);
+	(void)hex;
+	struct aot_meta *m;
+	const struct aot_objmap *om;
+	struct aot_err *err = aot_session_meta(s, &m);
+	if (!err)
+		err = aot_objmap_get(m, NULL, &om);
+	if (err)
+		return err;
+	aot_out_begin(o, "map", NULL);
+	aot_out_str(o, "archive", om->ar->path);
+	static const struct aot_col rcols[] = { { "name", "name", 0, AOT_LEFT } };
+	aot_out_begin_table(o, "regions", rcols, 1);
+	for (int r = 0; r < 2; r++)
+		if (!only || !strcmp(only, region_names[r]))
+			map_region(m, om, r, o);
+	aot_out_end_table(o);
+	aot_out_u64(o, "unknown_objects", om->unknown);
+	aot_out_u64(o, "unknown_bytes", om->unknown_bytes);
+	aot_out_begin_list(o, "problems", NULL);
+	for (size_t i = 0; i < om->nproblems; i++) {
+		aot_out_begin(o, NULL, NULL);
+		aot_out_hex(o, "address", om->problems[i].addr, 16);
+		aot_out_str(o, "message", om->problems[i].msg);
+		aot_out_end(o);
+		aot_out_diag(o, "aot-map: 0x%016" PRIx64 ": %s", om->problems[i].addr, om->problems[i].msg);
+	}
+	aot_out_end_list(o);
+	aot_out_end(o);
+	aot_out_diag(o, "aot-map: %zu unknown objects (%zu bytes), %zu problems", om->unknown, om->unknown_bytes,
+		     om->nproblems);
+	if (om->nproblems)
+		return aot_errf(AOT_ERR_FORMAT, "%s: %zu problems found while walking the archive's objects",
+				om->ar->path, om->nproblems);
+	return NULL;
+}
+
+const struct aot_cmd aot_cmd_map = {
+	.name = "aot-map",
+	.usage = "aot-map [--region rw|ro|hp] [--hex] [--json]",
+	.summary = "every archived object, as the JVM's own map log lists it",
+	.help = "Prints one line per archived object in address order, in the format of the\n"
+		"map log (-Xlog:cds+map / aot+map) of the JVM version that made the archive:\n"
+		"address, type, size and name.  Objects are found from the archive's roots\n"
+		"(class tables, symbol table) by following each type's pointers and the\n"
+		"pointer map.  What no pointer reaches is printed as \"@@ Unknown\" and counted\n"
+		"on stderr; corrupt objects are reported there with their address, the map of\n"
+		"the rest is still printed, and the exit status is 2.\n",
+	.example = "aot-map --region ro",
+	.run = run,
+};

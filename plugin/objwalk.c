@@ -1,0 +1,427 @@
+/*
+ * The object walk's engine: a work list, the set of objects already seen,
+ * the pointer-map pass over each object found, and the final pass that lays
+ * the objects of each region end to end and names what lies between them.
+ * What each type points at is walk_types.c's business.
+ */
+#include "objwalk.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive.h"
+#include "bitmap.h"
+#include "class_tables.h"
+#include "classes.h"
+#include "objwalk_internal.h"
+#include "session.h"
+
+/* More problems than this are counted, not kept: a wrecked file would otherwise flood. */
+#define WALK_MAX_PROBLEMS 1000
+
+static size_t hash_slot(const struct aot_walk *w, uint64_t addr)
+{
+	uint64_t h = (addr >> 3) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 20) & (w->hcap - 1);
+}
+
+static bool hash_grow(struct aot_walk *w)
+{
+	size_t cap = w->hcap ? 2 * w->hcap : 1u << 16;
+	uint64_t *keys = calloc(cap, sizeof(*keys));
+	if (!keys)
+		return false;
+	uint64_t *old = w->hkeys;
+	size_t ocap = w->hcap;
+	w->hkeys = keys;
+	w->hcap = cap;
+	for (size_t i = 0; i < ocap; i++) {
+		if (!old[i])
+			continue;
+		size_t j = hash_slot(w, old[i]);
+		while (keys[j])
+			j = (j + 1) & (cap - 1);
+		keys[j] = old[i];
+	}
+	free(old);
+	return true;
+}
+
+/* Add ADDR to the seen set; false if it was there (or memory ran out). */
+static bool hash_add(struct aot_walk *w, uint64_t addr)
+{
+	if (2 * (w->hn + 1) > w->hcap && !hash_grow(w)) {
+		w->oom = true;
+		return false;
+	}
+	size_t j = hash_slot(w, addr);
+	while (w->hkeys[j]) {
+		if (w->hkeys[j] == addr)
+			return false;
+		j = (j + 1) & (w->hcap - 1);
+	}
+	w->hkeys[j] = addr;
+	w->hn++;
+	return true;
+}
+
+int aot_walk_region_of(const struct aot_walk *w, uint64_t addr)
+{
+	for (int i = 0; i < 2; i++)
+		if (addr >= w->om->base[i] && addr < w->om->top[i])
+			return i;
+	return -1;
+}
+
+void aot_walk_problem(struct aot_walk *w, uint64_t addr, const char *fmt, ...)
+{
+	struct aot_objmap *om = w->om;
+	if (om->nproblems >= WALK_MAX_PROBLEMS) {
+		w->dropped_problems++;
+		return;
+	}
+	if (!(om->nproblems & (om->nproblems + 1))) {
+		struct aot_problem *p = realloc(om->problems, 2 * (om->nproblems + 1) * sizeof(*p));
+		if (!p) {
+			w->oom = true;
+			return;
+		}
+		om->problems = p;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg) {
+		w->oom = true;
+		return;
+	}
+	om->problems[om->nproblems++] = (struct aot_problem){ addr, msg };
+}
+
+void aot_walk_problem_err(struct aot_walk *w, uint64_t addr, struct aot_err *err)
+{
+	aot_walk_problem(w, addr, "%s", err->msg);
+	aot_err_free(err);
+}
+
+void aot_walk_push(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t owner, uint64_t from)
+{
+	if (!addr || w->oom)
+		return;
+	if (aot_walk_region_of(w, addr) < 0) {
+		/* A dynamic archive points into its base: those are the base's objects. */
+		if (!aot_meta_in_archive(w->m, addr))
+			aot_walk_problem(w, from, "pointer 0x%016" PRIx64 " to %s %s is outside the archive",
+					 addr, aot_mtype_article(t), aot_mtype_cxx_name(t));
+		return;
+	}
+	if ((addr & 7) && t != AOT_MT_SYMBOL) {
+		aot_walk_problem(w, from, "pointer 0x%016" PRIx64 " to %s %s is not aligned", addr,
+				 aot_mtype_article(t), aot_mtype_cxx_name(t));
+		return;
+	}
+	if (!hash_add(w, addr))
+		return;
+	if (w->nwork == w->capwork) {
+		size_t cap = w->capwork ? 2 * w->capwork : 4096;
+		struct aot_walk_item *v = realloc(w->work, cap * sizeof(*v));
+		if (!v) {
+			w->oom = true;
+			return;
+		}
+		w->work = v;
+		w->capwork = cap;
+	}
+	w->work[w->nwork++] = (struct aot_walk_item){ addr, owner, from, (uint8_t)t };
+}
+
+static void record(struct aot_walk *w, uint64_t addr, uint64_t size, enum aot_mtype t, uint64_t owner)
+{
+	struct aot_objmap *om = w->om;
+	if (om->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 16384;
+		struct aot_mobj *v = realloc(om->v, cap * sizeof(*v));
+		if (!v) {
+			w->oom = true;
+			return;
+		}
+		om->v = v;
+		w->cap = cap;
+	}
+	int r = aot_walk_region_of(w, addr);
+	om->v[om->n++] = (struct aot_mobj){ addr, (uint32_t)size, (uint8_t)t, (uint8_t)(r < 0 ? 0 : r), owner };
+}
+
+/* First marked slot at or after ADDR. */
+static size_t first_slot(const struct aot_objmap *om, uint64_t addr)
+{
+	size_t lo = 0, hi = om->nslots;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (om->slots[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t aot_walk_slots(const struct aot_walk *w, uint64_t addr, uint64_t size, size_t *first)
+{
+	size_t i = first_slot(w->om, addr), j = i;
+	while (j < w->om->nslots && w->om->slots[j] < addr + size)
+		j++;
+	*first = i;
+	return j - i;
+}
+
+/*
+ * Every marked slot of [ADDR, ADDR+SIZE) that points at an object with a
+ * cloned vtable names that object, whatever field the slot is.
+ */
+static void push_vtable_targets(struct aot_walk *w, uint64_t addr, uint64_t size)
+{
+	const struct aot_objmap *om = w->om;
+	for (size_t i = first_slot(om, addr); i < om->nslots && om->slots[i] < addr + size; i++) {
+		uint64_t v;
+		if (!aot_ok(aot_meta_u64(w->m, om->slots[i], &v)) || !v || (v & 7))
+			continue;
+		enum aot_mtype t = aot_meta_vtype(w->m, v);
+		if (t != AOT_MT_UNKNOWN)
+			aot_walk_push(w, v, t, 0, om->slots[i]);
+	}
+}
+
+static void drain(struct aot_walk *w)
+{
+	while (w->nwork && !w->oom) {
+		struct aot_walk_item it = w->work[--w->nwork];
+		uint64_t size = 0, owner = it.owner;
+		struct aot_err *err = aot_walk_visit(w, it.addr, (enum aot_mtype)it.type, &size, &owner);
+		if (err) {
+			aot_walk_problem(w, it.addr, "%s %s at 0x%016" PRIx64 " (reached from 0x%016" PRIx64
+					 "): %s", aot_mtype_article((enum aot_mtype)it.type),
+					 aot_mtype_cxx_name((enum aot_mtype)it.type), it.addr, it.from,
+					 err->msg);
+			aot_err_free(err);
+			continue;
+		}
+		int r = aot_walk_region_of(w, it.addr);
+		if (!size || size > w->om->top[r] - it.addr) {
+			aot_walk_problem(w, it.addr, "%s %s at 0x%016" PRIx64 " claims %" PRIu64
+					 " bytes, past the end of its region", aot_mtype_article((enum aot_mtype)it.type),
+					 aot_mtype_cxx_name((enum aot_mtype)it.type), it.addr, size);
+			continue;
+		}
+		record(w, it.addr, size, (enum aot_mtype)it.type, owner);
+		push_vtable_targets(w, it.addr, size);
+	}
+}
+
+static struct aot_err *collect_slots(struct aot_walk *w)
+{
+	struct aot_objmap *om = w->om;
+	const struct aot_archive *ar = om->ar;
+	size_t cap = 0;
+	for (int i = 0; i < 2; i++) {
+		const struct aot_region *r = aot_archive_region(ar, i ? "ro" : "rw");
+		struct aot_bitmap bm[2];
+		unsigned nbm = 0;
+		struct aot_err *err = r ? aot_archive_bitmaps(ar, r, bm, &nbm) : NULL;
+		if (err)
+			return err;
+		for (unsigned b = 0; b < nbm; b++) {
+			for (uint64_t j = aot_bitmap_next(&bm[b], 0); j < bm[b].nbits; j = aot_bitmap_next(&bm[b], j + 1)) {
+				uint64_t a = aot_bitmap_addr(&bm[b], j);
+				if (a < bm[b].lo || a >= bm[b].hi)
+					continue;
+				if (om->nslots == cap) {
+					cap = cap ? 2 * cap : 65536;
+					uint64_t *v = realloc(om->slots, cap * sizeof(*v));
+					if (!v)
+						return &aot_enomem;
+					om->slots = v;
+				}
+				om->slots[om->nslots++] = aot_meta_from_requested(w->m, ar, a);
+			}
+		}
+	}
+	/* The two maps (or one map cut in two) come in address order. */
+	for (size_t i = 1; i < om->nslots; i++)
+		if (om->slots[i] <= om->slots[i - 1])
+			return aot_err_input(ar->path, 0, "pointer map", "marked slots out of order at 0x%016" PRIx64,
+					     om->slots[i]);
+	return NULL;
+}
+
+static struct aot_err *set_regions(struct aot_walk *w)
+{
+	struct aot_objmap *om = w->om;
+	const struct aot_archive *ar = om->ar;
+	uint64_t align = 0;
+	if (!aot_archive_value(ar, AOT_R_CORE_REGION_ALIGNMENT, &align) || !align || (align & (align - 1)) ||
+	    align > (1u << 30))
+		return aot_err_input(ar->path, 0, "core_region_alignment", "expected a power of two, found %" PRIu64,
+				     align);
+	for (int i = 0; i < 2; i++) {
+		const struct aot_region *r = aot_archive_region(ar, i ? "ro" : "rw");
+		if (!r || !r->mappable)
+			return aot_errf(AOT_ERR_FORMAT, "%s: no %s region", ar->path, i ? "ro" : "rw");
+		om->base[i] = aot_meta_from_requested(w->m, ar, r->addr);
+		om->top[i] = om->base[i] + r->used;
+		om->end[i] = (om->top[i] + align - 1) & ~(align - 1);
+	}
+	return NULL;
+}
+
+static int cmp_mobj(const void *a, const void *b)
+{
+	const struct aot_mobj *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* The JVM reserves one word before each InstanceKlass for its RunTimeClassInfo pointer. */
+static bool is_klass_prefix(const struct aot_mobj *next, uint64_t gap)
+{
+	return gap == 8 && aot_mtype_is_instance_klass((enum aot_mtype)next->type);
+}
+
+/*
+ * Lay each region's objects end to end: what lies between two objects is an
+ * Unknown object, overlaps are problems, and what follows the last object is
+ * the JVM's "Misc data" (tables and the serialized stream).
+ */
+static void lay_out(struct aot_walk *w)
+{
+	struct aot_objmap *om = w->om;
+	qsort(om->v, om->n, sizeof(*om->v), cmp_mobj);
+	size_t n = om->n;
+	for (int r = 0; r < 2; r++) {
+		uint64_t cur = 0;
+		om->misc[r] = om->end[r];
+		for (size_t i = 0; i < n; i++) {
+			const struct aot_mobj o = om->v[i];
+			if (o.region != r)
+				continue;
+			if (!cur) {
+				cur = o.addr + o.size;	/* what precedes the first object (the vtables) the JVM leaves unnamed */
+				continue;
+			}
+			if (o.addr < cur) {
+				aot_walk_problem(w, o.addr, "%s at 0x%016" PRIx64 " overlaps the object before it "
+						 "(which ends at 0x%016" PRIx64 ")", aot_mtype_map_name((enum aot_mtype)o.type),
+						 o.addr, cur);
+			} else if (o.addr > cur && !is_klass_prefix(&o, o.addr - cur)) {
+				uint64_t gap = o.addr - cur;
+				if (is_klass_prefix(&o, 8) && gap > 8)
+					gap -= 8;
+				record(w, cur, gap, AOT_MT_UNKNOWN, 0);
+				om->unknown++;
+				om->unknown_bytes += gap;
+			}
+			if (o.addr + o.size > cur)
+				cur = o.addr + o.size;
+		}
+		if (cur)
+			om->misc[r] = cur;
+	}
+	qsort(om->v, om->n, sizeof(*om->v), cmp_mobj);
+}
+
+static struct aot_err *build(struct aot_meta *m, const struct aot_archive *ar, struct aot_objmap *om)
+{
+	struct aot_walk w = { .m = m, .om = om };
+	om->ar = ar;
+	struct aot_err *err = set_regions(&w);
+	if (!err)
+		err = collect_slots(&w);
+	if (err)
+		return err;
+	struct aot_class_list cl;
+	if ((err = aot_classes_collect(m, &cl)))
+		return err;
+	for (size_t i = 0; i < cl.n; i++)
+		if (cl.v[i].ar == ar)
+			aot_walk_push(&w, cl.v[i].addr, cl.v[i].type, 0, 0);
+	aot_classes_free(&cl);
+	uint64_t *syms;
+	size_t nsyms;
+	err = aot_symbol_table(m->s, ar, &syms, &nsyms);
+	if (err) {
+		aot_walk_problem_err(&w, 0, err);
+	} else {
+		for (size_t i = 0; i < nsyms; i++)
+			aot_walk_push(&w, syms[i], AOT_MT_SYMBOL, 0, 0);
+		free(syms);
+	}
+	drain(&w);
+	aot_walk_roots(&w);
+	drain(&w);
+	lay_out(&w);
+	free(w.hkeys);
+	free(w.work);
+	if (w.dropped_problems)
+		aot_walk_problem(&w, 0, "%zu more problems not listed", w.dropped_problems);
+	return w.oom ? &aot_enomem : NULL;
+}
+
+void aot_objmap_free(struct aot_objmap *om)
+{
+	if (!om)
+		return;
+	for (size_t i = 0; i < om->nproblems; i++)
+		free(om->problems[i].msg);
+	free(om->problems);
+	free(om->v);
+	free(om->slots);
+	free(om);
+}
+
+struct aot_err *aot_objmap_get(struct aot_meta *m, const struct aot_archive *ar,
+			       const struct aot_objmap **ret)
+{
+	if (!ar)
+		ar = m->s->archives[0];
+	for (unsigned i = 0; i < m->nobjmaps; i++) {
+		if (m->objmaps[i]->ar == ar) {
+			*ret = m->objmaps[i];
+			return NULL;
+		}
+	}
+	if (m->nobjmaps == sizeof(m->objmaps) / sizeof(m->objmaps[0]))
+		return aot_errf(AOT_ERR_USAGE, "too many object maps");
+	struct aot_objmap *om = calloc(1, sizeof(*om));
+	if (!om)
+		return &aot_enomem;
+	struct aot_err *err = build(m, ar, om);
+	if (err) {
+		aot_objmap_free(om);
+		return err;
+	}
+	m->objmaps[m->nobjmaps++] = om;
+	*ret = om;
+	return NULL;
+}
+
+const struct aot_mobj *aot_objmap_find(const struct aot_objmap *om, uint64_t addr,
+				       const struct aot_mobj **before)
+{
+	size_t lo = 0, hi = om->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (om->v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	const struct aot_mobj *b = lo ? &om->v[lo - 1] : NULL;
+	if (before)
+		*before = b;
+	return b && addr - b->addr < b->size ? b : NULL;
+}

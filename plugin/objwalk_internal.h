@@ -1,0 +1,49 @@
+/* Between the object walk's engine (objwalk.c) and its type visitors (walk_*.c). */
+#ifndef AOTDBG_OBJWALK_INTERNAL_H
+#define AOTDBG_OBJWALK_INTERNAL_H
+
+#include "objwalk.h"
+
+struct aot_walk_item {
+	uint64_t addr, owner, from;
+	uint8_t type;
+};
+
+struct aot_walk {
+	struct aot_meta *m;
+	struct aot_objmap *om;
+	size_t cap;			/* of om->v */
+	uint64_t *hkeys;		/* objects already queued: open addressing */
+	size_t hcap, hn;
+	struct aot_walk_item *work;
+	size_t nwork, capwork;
+	size_t dropped_problems;
+	bool oom;
+};
+
+/*
+ * Queue the object at ADDR as type T, unless it was queued before or is not
+ * in this archive's rw/ro.  OWNER names it (a ConstMethod's Method, a
+ * cache's ConstantPool); for AOT_MT_ARRAY_OTHER it is the element size.
+ * FROM is the slot that pointed at it, for problem reports.
+ */
+void aot_walk_push(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t owner, uint64_t from);
+void aot_walk_problem(struct aot_walk *w, uint64_t addr, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* 0 for rw, 1 for ro, -1 outside both. */
+int aot_walk_region_of(const struct aot_walk *w, uint64_t addr);
+
+/* Marked slots of [ADDR, ADDR+SIZE): *FIRST the index of the first in om->slots, the count returned. */
+size_t aot_walk_slots(const struct aot_walk *w, uint64_t addr, uint64_t size, size_t *first);
+
+/*
+ * The object at ADDR is a T: its size in bytes, and queue what it points at.
+ * *OWNER may be updated (a Method names its ConstMethod's owner).  walk_types.c.
+ */
+struct aot_err *aot_walk_visit(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t *size,
+			       uint64_t *owner);
+
+/* Objects the archive's serialized data names that no class reaches (walk_roots.c). */
+void aot_walk_roots(struct aot_walk *w);
+
+#endif
