@@ -26,7 +26,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 LIB_SRCS := $(filter-out plugin/cli.c,$(wildcard plugin/*.c))
 LIB_OBJS := $(LIB_SRCS:plugin/%.c=$(BUILD)/obj/%.o)
 SAN_OBJS := $(LIB_SRCS:plugin/%.c=$(BUILD)/san/%.o)
-HDRS := $(wildcard plugin/*.h)
+HDRS := $(wildcard plugin/*.h plugin/*.def)
 
 all: $(BUILD)/libaotdbg.so $(BUILD)/aotdbg
 

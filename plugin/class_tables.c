@@ -752,6 +752,88 @@ struct aot_err *aot_symbol_table(struct aot_session *s, const struct aot_archive
 	return NULL;
 }
 
+struct ct_values {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+/* A table value that is a narrow pointer to an object inside the archive. */
+static struct aot_err *ct_value(struct ct_ctx *c, uint32_t value, void *arg)
+{
+	struct ct_values *x = arg;
+	uint64_t p = ct_narrow(c, value);
+	if (!p || !ct_in_archive(c, p))
+		return ct_err(c, c->sd, "table value", "0x%x is not inside the archive", value);
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 1024;
+		uint64_t *v = realloc(x->v, cap * sizeof(*v));
+		if (!v)
+			return &aot_enomem;
+		x->v = v;
+		x->cap = cap;
+	}
+	x->v[x->n++] = p;
+	return NULL;
+}
+
+/*
+ * 25+ (aotMetaspace.cpp serialize()): after the dictionaries and the
+ * AOTLinkedClassTable come FinalImageRecipes (1 slot) and TrainingData's
+ * dictionary (4).  The stream ends, before 666, with the MethodHandle
+ * intrinsics (1), LambdaFormInvokers (1) and the adapter table (4).  From
+ * 27 on ClassLoaderDataShared follows tag -5: three loaders of 3 slots, then
+ * java.base (ModuleEntry became a metaspace object in 27).
+ */
+struct aot_err *aot_aot_roots(struct aot_session *s, const struct aot_archive *ar, struct aot_aot_roots *r)
+{
+	struct ct_ctx c;
+	struct ct_values td = { 0 }, ad = { 0 };
+	memset(r, 0, sizeof(*r));
+	memset(&c, 0, sizeof(c));
+	if (ar->kind == AOT_KIND_DYNAMIC)
+		return NULL;
+	struct aot_err *err = ct_open(&c, s, ar, false);
+	if (err || c.rc->feature < 25)
+		return err;
+	size_t uni, tbl, vm, end;
+	err = ct_find_tag(&c, 1, c.rc->uni_tag, &uni);
+	if (!err)
+		err = ct_find_tag(&c, uni + 1, c.rc->tbl_tag, &tbl);
+	if (!err)
+		err = ct_find_tag(&c, tbl + 1, c.rc->vm_tag, &vm);
+	if (!err)
+		err = ct_find_tag(&c, vm + 1, CT_TAG_END, &end);
+	if (err)
+		return err;
+	size_t training = tbl + 1 + c.rc->skip + 12 + c.rc->linked + 1;
+	if (end < vm + 7 || training + 4 > vm || (c.rc->feature >= 27 && end < vm + 1 + 12 + 6))
+		return ct_err(&c, ct_slot_addr(&c, vm), "serialized data",
+			      "no room for the AOT tables between slots %zu and %zu", vm, end);
+	err = ct_table_walk(&c, training, "TrainingData dictionary", ct_value, &td);
+	if (!err)
+		err = ct_table_walk(&c, end - 4, "AdapterHandlerLibrary table", ct_value, &ad);
+	if (!err)
+		err = ct_slot_ptr(&c, end - 6, "MethodHandle intrinsics", &r->mh_intrinsics);
+	for (unsigned i = 0; i < 9 && !err && c.rc->feature >= 27; i++)
+		err = ct_slot_ptr(&c, vm + 1 + i, "ClassLoaderDataShared", &r->modules[i / 3][i % 3]);
+	if (!err && c.rc->feature >= 27)
+		err = ct_slot_ptr(&c, vm + 10, "ClassLoaderDataShared", &r->javabase);
+	r->training = td.v;
+	r->ntraining = td.n;
+	r->adapters = ad.v;
+	r->nadapters = ad.n;
+	if (err)
+		aot_aot_roots_free(r);
+	return err;
+}
+
+void aot_aot_roots_free(struct aot_aot_roots *r)
+{
+	free(r->training);
+	free(r->adapters);
+	memset(r, 0, sizeof(*r));
+}
+
 const char *aot_class_source_name(enum aot_class_source src)
 {
 	static const char *const names[AOT_CSRC_COUNT] = {

@@ -55,4 +55,28 @@ const char *aot_class_source_name(enum aot_class_source src);
 struct aot_err *aot_symbol_table(struct aot_session *s, const struct aot_archive *ar,
 				 uint64_t **ret, size_t *n);
 
+/*
+ * What an AOT cache's (25+) stream names besides classes and symbols, for
+ * the object walk (walk_aot_roots.c): the TrainingData dictionary's values,
+ * AdapterHandlerLibrary's archived table of AdapterHandlerEntries, the
+ * MethodHandle intrinsics (an Array<Method*> in the untyped tail of a
+ * region), and from 27 on the archived module graph of the three builtin
+ * loaders.  Session addresses; 0 where the stream holds null.  The arrays
+ * are malloc'd: aot_aot_roots_free().
+ */
+struct aot_aot_roots {
+	uint64_t *training;	/* KlassTrainingData / MethodTrainingData */
+	size_t ntraining;
+	uint64_t *adapters;	/* AdapterHandlerEntry */
+	size_t nadapters;
+	uint64_t mh_intrinsics;	/* Array<Method*>* */
+	/* 27: ClassLoaderDataShared: boot, platform, system loader, each Array<PackageEntry*>*,
+	   Array<ModuleEntry*>* and its unnamed ModuleEntry*; then java.base's ModuleEntry* */
+	uint64_t modules[3][3];
+	uint64_t javabase;
+};
+
+struct aot_err *aot_aot_roots(struct aot_session *s, const struct aot_archive *ar, struct aot_aot_roots *r);
+void aot_aot_roots_free(struct aot_aot_roots *r);
+
 #endif

@@ -33,6 +33,36 @@ static char *method_name(struct aot_meta *m, uint64_t addr)
 	return s;
 }
 
+/*
+ * The Method a ConstMethod's line names: ConstMethod::method(), its pool
+ * holder's method with its idnum (InstanceKlass::method_with_idnum).  That
+ * is not always the Method that owns it: an archived MethodHandle intrinsic
+ * shares its holder and idnum with a method of MethodHandle.
+ */
+static uint64_t const_method_method(struct aot_meta *m, uint64_t cm, uint64_t owner)
+{
+	uint64_t cp, holder, methods, idnum, mid;
+	uint32_t n;
+	uint64_t data, meth;
+	if (!aot_ok(aot_meta_get(m, cm, AOT_LF_CM_CONSTANTS, &cp)) || !cp ||
+	    !aot_ok(aot_meta_get(m, cp, AOT_LF_CP_POOL_HOLDER, &holder)) || !holder ||
+	    !aot_ok(aot_meta_get(m, holder, AOT_LF_IK_METHODS, &methods)) || !methods ||
+	    !aot_ok(aot_meta_get(m, cm, AOT_LF_CM_METHOD_IDNUM, &idnum)) ||
+	    !aot_ok(aot_meta_array(m, methods, AOT_LF_ARRAY_METHOD_DATA, 1u << 16, &n, &data)))
+		return owner;
+	for (uint64_t i = 0; i <= n; i++) {
+		/* first the slot at the idnum, then every slot in order */
+		uint64_t k = i == 0 ? idnum : i - 1;
+		if (k >= n || !aot_ok(aot_meta_u64(m, data + 8 * k, &meth)) || !meth ||
+		    !aot_ok(aot_meta_get(m, meth, AOT_LF_METHOD_CONST_METHOD, &mid)) ||
+		    !aot_ok(aot_meta_get(m, mid, AOT_LF_CM_METHOD_IDNUM, &mid)))
+			continue;
+		if (mid == idnum)
+			return meth;
+	}
+	return owner;
+}
+
 static char *cp_holder_name(struct aot_meta *m, uint64_t cp)
 {
 	uint64_t holder;
@@ -79,6 +109,88 @@ static char *symbol_name(struct aot_meta *m, uint64_t addr)
 	return q;
 }
 
+/* The text of the Symbol field F of OBJ, as is (NULL if null or unreadable). */
+static char *symbol_field(struct aot_meta *m, uint64_t obj, enum aot_lf f)
+{
+	uint64_t sym;
+	char *s;
+	size_t len;
+	if (!aot_ok(aot_meta_get(m, obj, f, &sym)) || !sym || !aot_ok(aot_symbol_read(m, sym, &s, &len)))
+		return NULL;
+	return s;
+}
+
+/* ModuleEntry::name_as_C_string */
+static char *module_name(struct aot_meta *m, uint64_t me)
+{
+	char *s = symbol_field(m, me, AOT_LF_ME_NAME);
+	return s ? s : strdup("unnamed module");
+}
+
+/* "module - package", the package in internal form */
+static char *package_name(struct aot_meta *m, uint64_t pe)
+{
+	uint64_t me;
+	char *mod = aot_ok(aot_meta_get(m, pe, AOT_LF_PE_MODULE, &me)) && me ? module_name(m, me) : NULL;
+	char *pkg = symbol_field(m, pe, AOT_LF_PE_NAME), *s = NULL;
+	if (mod && pkg && asprintf(&s, "%s - %s", mod, pkg) < 0)
+		s = NULL;
+	free(mod);
+	free(pkg);
+	return s;
+}
+
+/* "length (capacity)" */
+static char *growable_name(struct aot_meta *m, uint64_t ga)
+{
+	uint64_t len, cap;
+	char *s = NULL;
+	if (aot_ok(aot_meta_get(m, ga, AOT_LF_GA_LEN, &len)) && aot_ok(aot_meta_get(m, ga, AOT_LF_GA_CAPACITY, &cap)) &&
+	    asprintf(&s, "%d (%d)", (int)len, (int)cap) < 0)
+		s = NULL;
+	return s;
+}
+
+/* KlassTrainingData: Symbol::as_klass_external_name of the holder's name, '/' as '.'. */
+static char *td_klass_name(struct aot_meta *m, uint64_t ik)
+{
+	char *s = symbol_field(m, ik, AOT_LF_KLASS_NAME);
+	for (char *p = s; p && *p; p++)
+		if (*p == '/')
+			*p = '.';
+	return s;
+}
+
+/* CompileTrainingData: "level method" */
+static char *ctd_name(struct aot_meta *m, const struct aot_mobj *o)
+{
+	uint64_t level;
+	char *meth = o->owner ? method_name(m, o->owner) : NULL, *s = NULL;
+	if (meth && aot_ok(aot_meta_get(m, o->addr, AOT_LF_CTD_LEVEL, &level)) &&
+	    asprintf(&s, "%d %s", (int)(int16_t)level, meth) < 0)
+		s = NULL;
+	free(meth);
+	return s;
+}
+
+/* The names 26+ print for the AOT cache types; 25 prints none. */
+static char *aot_type_name(struct aot_meta *m, const struct aot_mobj *o)
+{
+	if (m->feature < 26)
+		return NULL;
+	switch ((enum aot_mtype)o->type) {
+	case AOT_MT_METHOD_COUNTERS:
+	case AOT_MT_METHOD_DATA:
+	case AOT_MT_METHOD_TRAINING_DATA: return o->owner ? method_name(m, o->owner) : NULL;
+	case AOT_MT_KLASS_TRAINING_DATA: return o->owner ? td_klass_name(m, o->owner) : NULL;
+	case AOT_MT_COMPILE_TRAINING_DATA: return ctd_name(m, o);
+	case AOT_MT_MODULE_ENTRY: return module_name(m, o->addr);
+	case AOT_MT_PACKAGE_ENTRY: return package_name(m, o->addr);
+	case AOT_MT_GROWABLE_ARRAY: return growable_name(m, o->addr);
+	default: return NULL;
+	}
+}
+
 char *aot_mobj_name(struct aot_meta *m, const struct aot_mobj *o)
 {
 	char *s = NULL;
@@ -88,14 +200,14 @@ char *aot_mobj_name(struct aot_meta *m, const struct aot_mobj *o)
 	else if (t == AOT_MT_METHOD)
 		s = method_name(m, o->addr);
 	else if (t == AOT_MT_CONST_METHOD)
-		s = o->owner ? method_name(m, o->owner) : NULL;
+		s = o->owner ? method_name(m, const_method_method(m, o->addr, o->owner)) : NULL;
 	else if (t == AOT_MT_CONSTANT_POOL)
 		s = cp_holder_name(m, o->addr);
 	else if (t == AOT_MT_CONSTANT_POOL_CACHE)
 		s = o->owner ? cp_holder_name(m, o->owner) : NULL;
 	else if (t == AOT_MT_SYMBOL)
 		s = symbol_name(m, o->addr);
-	else if ((t == AOT_MT_METHOD_COUNTERS || t == AOT_MT_METHOD_DATA) && m->feature >= 26)
-		s = o->owner ? method_name(m, o->owner) : NULL;
+	else
+		s = aot_type_name(m, o);
 	return s ? s : strdup("");
 }

@@ -19,6 +19,8 @@ struct aot_walk {
 	size_t nwork, capwork;
 	size_t dropped_problems;
 	bool oom;
+	/* walk_aot.c: sizes measured from the archive where the layout lacks them (stripped builds) */
+	uint64_t measured[AOT_MT_COUNT];
 };
 
 /*
@@ -42,6 +44,19 @@ size_t aot_walk_slots(const struct aot_walk *w, uint64_t addr, uint64_t size, si
  */
 struct aot_err *aot_walk_visit(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t *size,
 			       uint64_t *owner);
+
+/*
+ * walk_aot.c: the types only AOT caches and 27's module graph hold; the
+ * adapter of a Method (CM_SLOT: its _constMethod slot); an InstanceKlass's
+ * PackageEntry (27).  walk_aot_roots.c: the AOT tables of the serialized data.
+ */
+struct aot_err *aot_walk_visit_aot(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t *size,
+				   uint64_t *owner);
+void aot_walk_method_aot(struct aot_walk *w, uint64_t method, uint64_t size, uint64_t cm_slot);
+void aot_walk_klass_aot(struct aot_walk *w, uint64_t ik);
+void aot_walk_aot_roots(struct aot_walk *w);
+/* walk_aot_sizes.c: sizeof a T from F, or measured from the archive when the build lacks F. */
+struct aot_err *aot_walk_aot_size(struct aot_walk *w, enum aot_mtype t, enum aot_lf f, uint64_t *size);
 
 /* Objects the archive's serialized data names that no class reaches (walk_roots.c). */
 void aot_walk_roots(struct aot_walk *w);

@@ -3,5 +3,5 @@
 
 void aot_walk_roots(struct aot_walk *w)
 {
-	(void)w;
+	aot_walk_aot_roots(w);
 }

@@ -95,6 +95,7 @@ static struct aot_err *visit_klass(struct aot_walk *w, uint64_t addr, uint64_t *
 	push_ptr_array(w, addr, AOT_LF_IK_LOCAL_INTERFACES, AOT_MT_UNKNOWN);
 	push_ptr_array(w, addr, AOT_LF_IK_TRANSITIVE_INTERFACES, AOT_MT_UNKNOWN);
 	push_ptr_array(w, addr, AOT_LF_IK_RECORD_COMPONENTS, AOT_MT_RECORD_COMPONENT);
+	aot_walk_klass_aot(w, addr);
 	return NULL;
 }
 
@@ -112,9 +113,7 @@ static struct aot_err *visit_method(struct aot_walk *w, uint64_t addr, uint64_t 
 		return err;
 	aot_walk_push(w, cm, AOT_MT_CONST_METHOD, addr, addr + off);
 	push_field(w, addr, AOT_LF_METHOD_METHOD_COUNTERS, AOT_MT_METHOD_COUNTERS, addr);
-	/* What else a Method points at without a vtable is its AdapterHandlerEntry (AOT caches). */
-	if (w->m->feature >= 25)
-		push_other_slots(w, addr, *size, addr + off, AOT_MT_ADAPTER_HANDLER_ENTRY);
+	aot_walk_method_aot(w, addr, *size, addr + off);
 	return NULL;
 }
 
@@ -245,9 +244,6 @@ static struct aot_err *visit_record_component(struct aot_walk *w, uint64_t addr,
 	push_other_slots(w, addr, *size, 0, AOT_MT_ARRAY_U1);
 	return NULL;
 }
-
-struct aot_err *aot_walk_visit_aot(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t *size,
-				   uint64_t *owner);
 
 struct aot_err *aot_walk_visit(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t *size,
 			       uint64_t *owner)
