@@ -57,6 +57,8 @@ void aot_walk_klass_aot(struct aot_walk *w, uint64_t ik);
 void aot_walk_aot_roots(struct aot_walk *w);
 /* walk_aot_sizes.c: sizeof a T from F, or measured from the archive when the build lacks F. */
 struct aot_err *aot_walk_aot_size(struct aot_walk *w, enum aot_mtype t, enum aot_lf f, uint64_t *size);
+struct aot_err *aot_walk_fingerprint_size(struct aot_walk *w, uint64_t addr, uint64_t *size);
+void aot_walk_adapter_fingerprint(struct aot_walk *w, uint64_t ahe, uint64_t size);
 
 /* Objects the archive's serialized data names that no class reaches (walk_roots.c). */
 void aot_walk_roots(struct aot_walk *w);

@@ -30,14 +30,20 @@ static void push_field(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum aot
 		aot_walk_push(w, v, t, owner, obj + off);
 }
 
-/* The first marked slot of [ADDR, ADDR+SIZE) pointing at a T: for names when the layout lacks the field. */
+/*
+ * The first marked slot of [ADDR, ADDR+SIZE) pointing at a T (any
+ * InstanceKlass kind for AOT_MT_INSTANCE_KLASS): for names when the layout
+ * lacks the field.
+ */
 static uint64_t slot_to(struct aot_walk *w, uint64_t addr, uint64_t size, enum aot_mtype t)
 {
 	size_t first, n = aot_walk_slots(w, addr, size, &first);
 	for (size_t i = first; i < first + n; i++) {
 		uint64_t v;
-		if (w->om->slots[i] != addr && aot_ok(aot_meta_u64(w->m, w->om->slots[i], &v)) && v &&
-		    !(v & 7) && aot_meta_vtype(w->m, v) == t)
+		if (w->om->slots[i] == addr || !aot_ok(aot_meta_u64(w->m, w->om->slots[i], &v)) || !v || (v & 7))
+			continue;
+		enum aot_mtype vt = aot_meta_vtype(w->m, v);
+		if (vt == t || (t == AOT_MT_INSTANCE_KLASS && aot_mtype_is_instance_klass(vt)))
 			return v;
 	}
 	return 0;
@@ -88,23 +94,8 @@ static struct aot_err *visit_adapter(struct aot_walk *w, uint64_t addr, uint64_t
 	struct aot_err *err = aot_walk_aot_size(w, AOT_MT_ADAPTER_HANDLER_ENTRY,
 						AOT_LF_SIZEOF_ADAPTER_HANDLER_ENTRY, size);
 	if (!err)
-		push_field(w, addr, AOT_LF_AHE_FINGERPRINT, AOT_MT_ADAPTER_FINGERPRINT, 0);
+		aot_walk_adapter_fingerprint(w, addr, *size);
 	return err;
-}
-
-/* AdapterFingerPrint: _length ints of packed basic types after the object. */
-static struct aot_err *visit_fingerprint(struct aot_walk *w, uint64_t addr, uint64_t *size)
-{
-	uint64_t base, len;
-	struct aot_err *err = aot_meta_off(w->m, AOT_LF_SIZEOF_ADAPTER_FINGERPRINT, &base);
-	if (!err)
-		err = aot_meta_get(w->m, addr, AOT_LF_AFP_LENGTH, &len);
-	if (err)
-		return err;
-	if (len > 4096)
-		return aot_errf(AOT_ERR_FORMAT, "AdapterFingerPrint::_length %" PRIu64, len);
-	*size = (base + 4 * len + 7) & ~7ull;
-	return NULL;
 }
 
 /* Array<TD*> at ARR: every element is training data (has a TrainingData vtable). */
@@ -259,7 +250,7 @@ struct aot_err *aot_walk_visit_aot(struct aot_walk *w, uint64_t addr, enum aot_m
 	case AOT_MT_METHOD_COUNTERS: return visit_counters(w, addr, size, owner);
 	case AOT_MT_METHOD_DATA: return visit_method_data(w, addr, size, owner);
 	case AOT_MT_ADAPTER_HANDLER_ENTRY: return visit_adapter(w, addr, size);
-	case AOT_MT_ADAPTER_FINGERPRINT: return visit_fingerprint(w, addr, size);
+	case AOT_MT_ADAPTER_FINGERPRINT: return aot_walk_fingerprint_size(w, addr, size);
 	case AOT_MT_KLASS_TRAINING_DATA: return visit_klass_td(w, addr, size, owner);
 	case AOT_MT_METHOD_TRAINING_DATA: return visit_method_td(w, addr, size, owner);
 	case AOT_MT_COMPILE_TRAINING_DATA: return visit_compile_td(w, addr, size, owner);

@@ -8,7 +8,10 @@
  * from an object of the type to the next vptr is its size, less the word
  * the JVM keeps before every InstanceKlass.  On every corpus archive each
  * of these types is directly followed by a vtable object many times over.
+ * AdapterFingerPrint has no vtable and a variable size: see
+ * measure_fingerprints().
  */
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -68,6 +71,100 @@ static void measure_adapters(struct aot_walk *w)
 		aot_aot_roots_free(&r);
 	}
 	w->measured[AOT_MT_ADAPTER_HANDLER_ENTRY] = min ? min : MEASURE_FAILED;
+}
+
+/* The pointers an AdapterHandlerEntry holds: without DWARF, its marked slots (entry points are not archived). */
+static size_t adapter_slots(struct aot_walk *w, uint64_t ahe, uint64_t size, uint64_t *out, size_t max)
+{
+	size_t first, n = aot_walk_slots(w, ahe, size, &first), k = 0;
+	for (size_t i = first; i < first + n && k < max; i++) {
+		uint64_t v;
+		if (aot_ok(aot_meta_u64(w->m, w->om->slots[i], &v)) && v && aot_walk_region_of(w, v) >= 0 &&
+		    aot_meta_vtype(w->m, v) == AOT_MT_UNKNOWN)
+			out[k++] = v;
+	}
+	return k;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * AdapterFingerPrint without DWARF.  The source (sharedRuntime.cpp, 25-27)
+ * declares it { int _length; } followed by _length ints, MetaspaceObj adding
+ * no field.  We take that only if the archive agrees: no fingerprint may
+ * overlap the next one, and many must end exactly where the next begins.
+ */
+static void measure_fingerprints(struct aot_walk *w)
+{
+	struct aot_aot_roots r;
+	uint64_t ahe_size, *fp = NULL;
+	size_t n = 0, agree = 0, disagree = 0;
+	w->measured[AOT_MT_ADAPTER_FINGERPRINT] = MEASURE_FAILED;
+	if (!aot_ok(aot_walk_aot_size(w, AOT_MT_ADAPTER_HANDLER_ENTRY, AOT_LF_SIZEOF_ADAPTER_HANDLER_ENTRY,
+				      &ahe_size)) || !aot_ok(aot_aot_roots(w->m->s, w->om->ar, &r)))
+		return;
+	if (r.nadapters && (fp = malloc(r.nadapters * sizeof(*fp)))) {
+		for (size_t i = 0; i < r.nadapters; i++)
+			n += adapter_slots(w, r.adapters[i], ahe_size, fp + n, 1);
+		qsort(fp, n, sizeof(*fp), cmp_u64);
+		for (size_t i = 0; i + 1 < n; i++) {
+			uint32_t len;
+			uint64_t gap = fp[i + 1] - fp[i];
+			if (gap > 64 || !aot_ok(aot_meta_read(w->m, fp[i], &len, sizeof(len))))
+				continue;
+			uint64_t want = (4 + 4 * (uint64_t)len + 7) & ~7ull;
+			agree += gap == want;
+			disagree += gap < want;	/* a larger gap has another object in it */
+		}
+	}
+	free(fp);
+	aot_aot_roots_free(&r);
+	if (agree >= 8 && !disagree)
+		w->measured[AOT_MT_ADAPTER_FINGERPRINT] = 4;
+}
+
+struct aot_err *aot_walk_fingerprint_size(struct aot_walk *w, uint64_t addr, uint64_t *size)
+{
+	uint64_t base = 0, len = 0;
+	struct aot_err *err = aot_meta_off(w->m, AOT_LF_SIZEOF_ADAPTER_FINGERPRINT, &base);
+	if (!err)
+		err = aot_meta_get(w->m, addr, AOT_LF_AFP_LENGTH, &len);
+	if (err) {
+		if (!w->measured[AOT_MT_ADAPTER_FINGERPRINT])
+			measure_fingerprints(w);
+		if (w->measured[AOT_MT_ADAPTER_FINGERPRINT] == MEASURE_FAILED)
+			return err;
+		uint32_t n;
+		aot_err_free(err);
+		if ((err = aot_meta_read(w->m, addr, &n, sizeof(n))))
+			return err;
+		base = w->measured[AOT_MT_ADAPTER_FINGERPRINT];
+		len = n;
+	}
+	if (len > 4096)
+		return aot_errf(AOT_ERR_FORMAT, "AdapterFingerPrint::_length %" PRIu64, len);
+	*size = (base + 4 * len + 7) & ~7ull;
+	return NULL;
+}
+
+/* The fingerprint of an AdapterHandlerEntry of SIZE bytes, queued. */
+void aot_walk_adapter_fingerprint(struct aot_walk *w, uint64_t ahe, uint64_t size)
+{
+	uint64_t v, off;
+	if (aot_meta_has(w->m, AOT_LF_AHE_FINGERPRINT)) {
+		if (aot_ok(aot_meta_get(w->m, ahe, AOT_LF_AHE_FINGERPRINT, &v)) &&
+		    aot_ok(aot_meta_off(w->m, AOT_LF_AHE_FINGERPRINT, &off)))
+			aot_walk_push(w, v, AOT_MT_ADAPTER_FINGERPRINT, 0, ahe + off);
+		return;
+	}
+	if (!w->measured[AOT_MT_ADAPTER_FINGERPRINT])
+		measure_fingerprints(w);
+	if (w->measured[AOT_MT_ADAPTER_FINGERPRINT] != MEASURE_FAILED && adapter_slots(w, ahe, size, &v, 1))
+		aot_walk_push(w, v, AOT_MT_ADAPTER_FINGERPRINT, 0, ahe);
 }
 
 struct aot_err *aot_walk_aot_size(struct aot_walk *w, enum aot_mtype t, enum aot_lf f, uint64_t *size)
