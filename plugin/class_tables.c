@@ -752,6 +752,26 @@ struct aot_err *aot_symbol_table(struct aot_session *s, const struct aot_archive
 	return NULL;
 }
 
+struct aot_err *aot_universe_arrays(struct aot_session *s, const struct aot_archive *ar,
+				   uint64_t arrays[AOT_UNIVERSE_ARRAYS])
+{
+	struct ct_ctx c;
+	size_t uni;
+	memset(&c, 0, sizeof(c));
+	memset(arrays, 0, AOT_UNIVERSE_ARRAYS * sizeof(*arrays));
+	if (ar->kind == AOT_KIND_DYNAMIC)
+		return NULL;
+	struct aot_err *err = ct_open(&c, s, ar, false);
+	if (!err)
+		err = ct_find_tag(&c, 1, c.rc->uni_tag, &uni);
+	if (!err && uni < c.rc->uni_oarr)
+		err = ct_err(&c, c.sd, "Universe", "tag %d at slot %zu is too early", c.rc->uni_tag, uni);
+	/* They follow _objectArrayKlassObj in Universe::serialize(). */
+	for (unsigned i = 0; i < AOT_UNIVERSE_ARRAYS && !err; i++)
+		err = ct_slot_ptr(&c, uni - c.rc->uni_oarr + 1 + i, "Universe arrays", &arrays[i]);
+	return err;
+}
+
 const char *aot_class_source_name(enum aot_class_source src)
 {
 	static const char *const names[AOT_CSRC_COUNT] = {

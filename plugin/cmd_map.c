@@ -28,8 +28,9 @@ static void object_line(struct aot_meta *m, struct aot_out *o, const struct aot_
 		aot_out_u64(o, "size", ob->size);
 		aot_out_str(o, "name", name);
 		aot_out_row_end(o);
-	} else if (name && *name) {
-		aot_out_text(o, "0x%016" PRIx64 ": @@ %-17s %" PRIu32 " %s", ob->addr, type, ob->size, name);
+	} else if (aot_mobj_has_name(m, ob)) {
+		aot_out_text(o, "0x%016" PRIx64 ": @@ %-17s %" PRIu32 " %s", ob->addr, type, ob->size,
+			     name ? name : "?");
 	} else {
 		aot_out_text(o, "0x%016" PRIx64 ": @@ %-17s %" PRIu32, ob->addr, type, ob->size);
 	}

@@ -97,5 +97,25 @@ char *aot_mobj_name(struct aot_meta *m, const struct aot_mobj *o)
 		s = symbol_name(m, o->addr);
 	else if ((t == AOT_MT_METHOD_COUNTERS || t == AOT_MT_METHOD_DATA) && m->feature >= 26)
 		s = o->owner ? method_name(m, o->owner) : NULL;
-	return s ? s : strdup("");
+	return s;
+}
+
+bool aot_mobj_has_name(const struct aot_meta *m, const struct aot_mobj *o)
+{
+	enum aot_mtype t = (enum aot_mtype)o->type;
+	if (aot_mtype_is_klass(t))
+		return true;
+	switch (t) {
+	case AOT_MT_METHOD:
+	case AOT_MT_CONST_METHOD:
+	case AOT_MT_CONSTANT_POOL:
+	case AOT_MT_CONSTANT_POOL_CACHE:
+	case AOT_MT_SYMBOL:
+		return true;
+	case AOT_MT_METHOD_COUNTERS:
+	case AOT_MT_METHOD_DATA:
+		return m->feature >= 26;
+	default:
+		return false;
+	}
 }

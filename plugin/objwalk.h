@@ -58,7 +58,11 @@ void aot_objmap_free(struct aot_objmap *om);
 const struct aot_mobj *aot_objmap_find(const struct aot_objmap *om, uint64_t addr,
 				       const struct aot_mobj **before);
 
-/* The name the JVM's map prints after the size, for the archive's JDK ("" if none): malloc'd. */
+/*
+ * Whether the JVM's map line for O has a name column (printed even when
+ * empty), and the name: malloc'd, NULL if it cannot be read.
+ */
+bool aot_mobj_has_name(const struct aot_meta *m, const struct aot_mobj *o);
 char *aot_mobj_name(struct aot_meta *m, const struct aot_mobj *o);
 
 #endif
