@@ -37,6 +37,7 @@ struct aot_objmap {
 	uint64_t base[2], top[2], end[2];
 	uint64_t misc[2];		/* where Misc data starts (== end[i] if none) */
 	size_t unknown, unknown_bytes;
+	size_t inferred;	/* typed by shape, for want of a field's layout (stripped builds) */
 	struct aot_problem *problems;
 	size_t nproblems;
 	/* every marked pointer slot of rw and ro, sorted, session space */
