@@ -119,3 +119,23 @@ bool aot_mobj_has_name(const struct aot_meta *m, const struct aot_mobj *o)
 		return false;
 	}
 }
+
+char *aot_objmap_describe(struct aot_meta *m, uint64_t addr)
+{
+	const struct aot_archive *ar = aot_meta_archive_of(m, addr, NULL);
+	const struct aot_objmap *om;
+	if (!ar || !aot_ok(aot_objmap_get(m, ar, &om)))
+		return NULL;
+	const struct aot_mobj *o = aot_objmap_find(om, addr, NULL);
+	if (!o)
+		return NULL;
+	char *out = NULL, *name = aot_mobj_name(m, o);
+	const char *type = aot_mtype_map_name((enum aot_mtype)o->type);
+	int n = addr == o->addr
+		? asprintf(&out, "it is %s %s%s%s", strchr("AEIOU", type[0]) ? "an" : "a", type,
+			   name ? ": " : "", name ? name : "")
+		: asprintf(&out, "it is inside %s%s%s at 0x%" PRIx64 ", at offset %" PRIu64, type,
+			   name ? " " : "", name ? name : "", o->addr, addr - o->addr);
+	free(name);
+	return n < 0 ? NULL : out;
+}
