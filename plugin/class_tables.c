@@ -834,6 +834,72 @@ void aot_aot_roots_free(struct aot_aot_roots *r)
 	memset(r, 0, sizeof(*r));
 }
 
+struct aot_err *aot_universe_arrays(struct aot_session *s, const struct aot_archive *ar,
+				   uint64_t arrays[AOT_UNIVERSE_ARRAYS])
+{
+	struct ct_ctx c;
+	size_t uni;
+	memset(&c, 0, sizeof(c));
+	memset(arrays, 0, AOT_UNIVERSE_ARRAYS * sizeof(*arrays));
+	if (ar->kind == AOT_KIND_DYNAMIC)
+		return NULL;
+	struct aot_err *err = ct_open(&c, s, ar, false);
+	if (!err)
+		err = ct_find_tag(&c, 1, c.rc->uni_tag, &uni);
+	if (!err && uni < c.rc->uni_oarr)
+		err = ct_err(&c, c.sd, "Universe", "tag %d at slot %zu is too early", c.rc->uni_tag, uni);
+	/* They follow _objectArrayKlassObj in Universe::serialize(). */
+	for (unsigned i = 0; i < AOT_UNIVERSE_ARRAYS && !err; i++)
+		err = ct_slot_ptr(&c, uni - c.rc->uni_oarr + 1 + i, "Universe arrays", &arrays[i]);
+	return err;
+}
+
+/* The bytes and counts of one table's buckets and entries, as the JVM's space statistics count them. */
+static struct aot_err *ct_table_size(struct ct_ctx *c, size_t slot, const char *what,
+				     struct aot_table_size *ts)
+{
+	struct ct_table h;
+	struct aot_err *err = ct_table_header(c, slot, what, &h);
+	if (err)
+		return err;
+	ts->entries = h.entries;
+	ts->buckets = h.buckets;
+	ts->bucket_bytes = ts->entry_bytes = 0;
+	if (!h.buckets)
+		return NULL;
+	uint32_t last;
+	if ((err = aot_target_read_u32(c->t, h.bucket_addr + 4 * (uint64_t)h.buckets, &last)))
+		return err;
+	/* buckets + 1 words, and the entries' words, each allocation rounded to 8 bytes */
+	ts->bucket_bytes = (4 * ((uint64_t)h.buckets + 1) + 7) & ~7ull;
+	ts->entry_bytes = (4 * (uint64_t)(last & CT_BUCKET_OFFSET_MASK) + 7) & ~7ull;
+	return NULL;
+}
+
+struct aot_err *aot_string_symbol_tables(struct aot_session *s, const struct aot_archive *ar,
+					 struct aot_table_size *symbols, struct aot_table_size *strings)
+{
+	struct ct_ctx c;
+	size_t slot = 0;
+	memset(&c, 0, sizeof(c));
+	memset(symbols, 0, sizeof(*symbols));
+	memset(strings, 0, sizeof(*strings));
+	struct aot_err *err = ct_open(&c, s, ar, false);
+	if (!err && ar->kind != AOT_KIND_DYNAMIC) {
+		size_t uni;
+		err = ct_find_tag(&c, 1, c.rc->uni_tag, &uni);
+		if (!err)
+			err = ct_find_tag(&c, uni + 1, c.rc->tbl_tag, &slot);
+		slot++;
+	}
+	if (!err)
+		err = ct_table_size(&c, slot, "SymbolTable", symbols);
+	/* The StringTable (static archives only) follows the SymbolTable's 4 slots. */
+	if (!err && ar->kind != AOT_KIND_DYNAMIC)
+		err = ct_table_size(&c, slot + 4, "StringTable", strings);
+	return err;
+}
+
 const char *aot_class_source_name(enum aot_class_source src)
 {
 	static const char *const names[AOT_CSRC_COUNT] = {

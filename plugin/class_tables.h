@@ -51,6 +51,22 @@ struct aot_err *aot_class_tables(struct aot_session *s, const struct aot_archive
 
 const char *aot_class_source_name(enum aot_class_source src);
 
+/*
+ * Universe's shared arrays in a static archive: the array classes'
+ * interfaces (Array<Klass*>), then the empty int, short, Method*, Klass*
+ * and InstanceKlass* arrays.  All 0 for a dynamic archive.
+ */
+#define AOT_UNIVERSE_ARRAYS 6
+struct aot_err *aot_universe_arrays(struct aot_session *s, const struct aot_archive *ar,
+				   uint64_t arrays[AOT_UNIVERSE_ARRAYS]);
+
+struct aot_table_size {
+	uint64_t entries, buckets, entry_bytes, bucket_bytes;
+};
+/* The sizes of AR's shared SymbolTable and (static archives) StringTable. */
+struct aot_err *aot_string_symbol_tables(struct aot_session *s, const struct aot_archive *ar,
+					 struct aot_table_size *symbols, struct aot_table_size *strings);
+
 /* Every symbol of AR's shared SymbolTable (its CompactHashtable): a malloc'd array. */
 struct aot_err *aot_symbol_table(struct aot_session *s, const struct aot_archive *ar,
 				 uint64_t **ret, size_t *n);

@@ -6,6 +6,8 @@
 
 #include "cmd_meta_util.h"
 #include "commands.h"
+#include "hexdump.h"
+#include "archive.h"
 #include "objwalk.h"
 
 static const char *const region_names[2] = { "rw", "ro" };
@@ -28,15 +30,30 @@ static void object_line(struct aot_meta *m, struct aot_out *o, const struct aot_
 		aot_out_u64(o, "size", ob->size);
 		aot_out_str(o, "name", name);
 		aot_out_row_end(o);
-	} else if (name && *name) {
-		aot_out_text(o, "0x%016" PRIx64 ": @@ %-17s %" PRIu32 " %s", ob->addr, type, ob->size, name);
+	} else if (aot_mobj_has_name(m, ob)) {
+		aot_out_text(o, "0x%016" PRIx64 ": @@ %-17s %" PRIu32 " %s", ob->addr, type, ob->size,
+			     name ? name : "?");
 	} else {
 		aot_out_text(o, "0x%016" PRIx64 ": @@ %-17s %" PRIu32, ob->addr, type, ob->size);
 	}
 	free(name);
 }
 
-static void map_region(struct aot_meta *m, const struct aot_objmap *om, int r, struct aot_out *o)
+/*
+ * After each object's line the JVM dumps its bytes up to the next object
+ * (what lies between is the previous object's), and before the first one
+ * what precedes it.
+ */
+static void hex(struct aot_meta *m, struct aot_out *o, uint64_t from, uint64_t to, uint64_t top)
+{
+	struct aot_err *err = aot_hexdump(m, o, from, to, top, 8, m->feature >= 21);
+	if (err) {
+		aot_out_diag(o, "aot-map: 0x%016" PRIx64 ": %s", from, err->msg);
+		aot_err_free(err);
+	}
+}
+
+static void map_region(struct aot_meta *m, const struct aot_objmap *om, int r, struct aot_out *o, bool hexdump)
 {
 	static const struct aot_col cols[] = {
 		{ "address", "address", 18, AOT_LEFT }, { "type", "type", 17, AOT_LEFT },
@@ -53,9 +70,17 @@ static void map_region(struct aot_meta *m, const struct aot_objmap *om, int r, s
 	} else {
 		section_line(o, title, om->base[r], om->top[r]);
 	}
-	for (size_t i = 0; i < om->n; i++)
-		if (om->v[i].region == r)
-			object_line(m, o, &om->v[i]);
+	uint64_t at = om->base[r];
+	for (size_t i = 0; i < om->n; i++) {
+		if (om->v[i].region != r)
+			continue;
+		if (hexdump)
+			hex(m, o, at, om->v[i].addr, om->top[r]);
+		object_line(m, o, &om->v[i]);
+		at = om->v[i].addr;
+	}
+	if (hexdump)
+		hex(m, o, at, om->misc[r], om->top[r]);
 	if (aot_out_is_json(o)) {
 		aot_out_end_table(o);
 		if (om->misc[r] < om->end[r]) {
@@ -66,24 +91,25 @@ static void map_region(struct aot_meta *m, const struct aot_objmap *om, int r, s
 	} else if (om->misc[r] < om->end[r]) {
 		aot_out_text(o, "0x%016" PRIx64 ": @@ Misc data %" PRIu64 " bytes", om->misc[r],
 			     om->end[r] - om->misc[r]);
+		if (hexdump)
+			hex(m, o, om->misc[r], om->end[r], om->top[r]);
 	}
 }
 
 static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct aot_out *o)
 {
 	const char *only = NULL;
-	bool hex = false;
+	bool hexdump = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--region") && i + 1 < argc)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--hex"))
-			hex = true;
+			hexdump = true;
 		else
 			return aot_errf(AOT_ERR_USAGE, "usage: aot-map [--region rw|ro|hp] [--hex]");
 	}
 	if (only && strcmp(only, "rw") && strcmp(only, "ro") && strcmp(only, "hp"))
 		return aot_errf(AOT_ERR_USAGE, "aot-map: --region takes rw, ro or hp, not '%s'", only);
-	(void)hex;
 	struct aot_meta *m;
 	const struct aot_objmap *om;
 	struct aot_err *err = aot_session_meta(s, &m);
@@ -91,25 +117,39 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		err = aot_objmap_get(m, NULL, &om);
 	if (err)
 		return err;
+	bool json = aot_out_is_json(o);
 	aot_out_begin(o, "map", NULL);
-	aot_out_str(o, "archive", om->ar->path);
+	if (json)
+		aot_out_str(o, "archive", om->ar->path);
 	static const struct aot_col rcols[] = { { "name", "name", 0, AOT_LEFT } };
 	aot_out_begin_table(o, "regions", rcols, 1);
 	for (int r = 0; r < 2; r++)
 		if (!only || !strcmp(only, region_names[r]))
-			map_region(m, om, r, o);
+			map_region(m, om, r, o, hexdump);
 	aot_out_end_table(o);
-	aot_out_u64(o, "unknown_objects", om->unknown);
-	aot_out_u64(o, "unknown_bytes", om->unknown_bytes);
-	aot_out_begin_list(o, "problems", NULL);
+	if (!only) {
+		const struct aot_region *bm = aot_archive_region(om->ar, "bm");
+		if (bm && !json)
+			section_line(o, "bitmap", 0, bm->used);
+	}
+	if (!only && !json)
+		aot_out_text(o, "%s", m->feature >= 26 ? "[End of AOT cache map]" : "[End of CDS archive map]");
+	if (json) {
+		aot_out_u64(o, "unknown_objects", om->unknown);
+		aot_out_u64(o, "unknown_bytes", om->unknown_bytes);
+		aot_out_begin_list(o, "problems", NULL);
+	}
 	for (size_t i = 0; i < om->nproblems; i++) {
-		aot_out_begin(o, NULL, NULL);
-		aot_out_hex(o, "address", om->problems[i].addr, 16);
-		aot_out_str(o, "message", om->problems[i].msg);
-		aot_out_end(o);
+		if (json) {
+			aot_out_begin(o, NULL, NULL);
+			aot_out_hex(o, "address", om->problems[i].addr, 16);
+			aot_out_str(o, "message", om->problems[i].msg);
+			aot_out_end(o);
+		}
 		aot_out_diag(o, "aot-map: 0x%016" PRIx64 ": %s", om->problems[i].addr, om->problems[i].msg);
 	}
-	aot_out_end_list(o);
+	if (json)
+		aot_out_end_list(o);
 	aot_out_end(o);
 	aot_out_diag(o, "aot-map: %zu unknown objects (%zu bytes), %zu problems", om->unknown, om->unknown_bytes,
 		     om->nproblems);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "classes.h"
-#include "objindex.h"
+#include "objwalk.h"
 #include "commands.h"
 
 struct aot_err *aot_arg_klass(struct aot_meta *m, const char *arg, uint64_t *addr)
@@ -52,7 +52,7 @@ struct aot_err *aot_explain_not_found(struct aot_meta *m, uint64_t addr, const c
 	snprintf(head, sizeof(head), "0x%" PRIx64 " is not a %s", addr, kind);
 	if (!err || err->code != AOT_ERR_NOT_FOUND || strncmp(err->msg, head, strlen(head)))
 		return err;
-	char *inside = aot_objindex_describe(m, addr);
+	char *inside = aot_objmap_describe(m, addr);
 	if (!inside)
 		return err;
 	struct aot_err *e = aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a %s (%s)", addr, kind,

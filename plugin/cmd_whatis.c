@@ -5,7 +5,7 @@
 
 #include "cmd_meta_util.h"
 #include "commands.h"
-#include "objindex.h"
+#include "objwalk.h"
 
 static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct aot_out *o)
 {
@@ -32,35 +32,34 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	aot_out_str(o, "archive", ar->path);
 	aot_out_str(o, "region", region);
 	aot_out_str(o, "where", aot_describe_addr(s, s->archives[0], addr, buf, sizeof(buf)));
-	struct aot_objindex ix;
-	err = aot_objindex_build(m, &ix);
-	if (err) {
+	const struct aot_objmap *om;
+	if ((err = aot_objmap_get(m, ar, &om))) {
 		aot_out_end(o);
 		return err;
 	}
-	const struct aot_obj *before;
-	const struct aot_obj *ob = aot_objindex_find(&ix, addr, &before);
+	const struct aot_mobj *before;
+	const struct aot_mobj *ob = aot_objmap_find(om, addr, &before);
 	if (ob) {
-		char *name = aot_obj_name(m, ob);
+		char *name = aot_mobj_name(m, ob);
 		aot_out_str(o, "type", aot_mtype_map_name((enum aot_mtype)ob->type));
 		aot_out_str(o, "cxx_type", aot_mtype_cxx_name((enum aot_mtype)ob->type));
 		aot_out_hex(o, "start", ob->addr, 16);
 		aot_out_u64(o, "size", ob->size);
 		aot_out_u64(o, "offset", addr - ob->addr);
-		aot_out_str(o, "name", name);
+		aot_out_str(o, "name", name ? name : "");
 		free(name);
 	} else {
-		aot_out_str(o, "what", "not inside a class, method, ConstMethod, constant pool or "
-			    "symbol of the archive");
+		aot_out_str(o, "what", addr >= om->misc[0] && addr < om->end[0] ? "in rw's Misc data (tables, serialized data)"
+			    : addr >= om->misc[1] && addr < om->end[1] ? "in ro's Misc data (tables, serialized data)"
+			    : "not inside an archived object (the cloned vtables, or between objects)");
 		if (before) {
-			char *name = aot_obj_name(m, before);
+			char *name = aot_mobj_name(m, before);
 			aot_out_strf(o, "nearest_before", "%s %s at 0x%016" PRIx64 " (ends 0x%016" PRIx64 ")",
 				     aot_mtype_map_name((enum aot_mtype)before->type), name ? name : "",
 				     before->addr, before->addr + before->size);
 			free(name);
 		}
 	}
-	aot_objindex_free(&ix);
 	aot_out_end(o);
 	return NULL;
 }
@@ -71,8 +70,8 @@ const struct aot_cmd aot_cmd_whatis = {
 	.summary = "which archive, region and object an address is in",
 	.help = "Says which archive and region ADDR is in, and which object contains it:\n"
 		"type (as the JVM's map names it), start, size, name and the offset of ADDR in\n"
-		"it.  Objects known: classes, methods, ConstMethods, constant pools and the\n"
-		"symbols they name.  An address outside every archive is \"not in any archive\".\n",
+		"it.  Objects are those aot-map lists.  An address outside every archive is\n"
+		"\"not in any archive\".\n",
 	.example = "aot-whatis 0x8002bb690",
 	.run = run,
 };

@@ -209,5 +209,54 @@ char *aot_mobj_name(struct aot_meta *m, const struct aot_mobj *o)
 		s = symbol_name(m, o->addr);
 	else
 		s = aot_type_name(m, o);
-	return s ? s : strdup("");
+	return s;
+}
+
+bool aot_mobj_has_name(const struct aot_meta *m, const struct aot_mobj *o)
+{
+	enum aot_mtype t = (enum aot_mtype)o->type;
+	if (aot_mtype_is_klass(t))
+		return true;
+	switch (t) {
+	case AOT_MT_METHOD:
+	case AOT_MT_CONST_METHOD:
+	case AOT_MT_CONSTANT_POOL:
+	case AOT_MT_CONSTANT_POOL_CACHE:
+	case AOT_MT_SYMBOL:
+		return true;
+	case AOT_MT_METHOD_COUNTERS:
+	case AOT_MT_METHOD_DATA:
+		return m->feature >= 26;
+	/* without a holder the JVM prints no name */
+	case AOT_MT_KLASS_TRAINING_DATA:
+	case AOT_MT_METHOD_TRAINING_DATA:
+	case AOT_MT_COMPILE_TRAINING_DATA:
+		return m->feature >= 26 && o->owner;
+	case AOT_MT_MODULE_ENTRY:
+	case AOT_MT_PACKAGE_ENTRY:
+	case AOT_MT_GROWABLE_ARRAY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+char *aot_objmap_describe(struct aot_meta *m, uint64_t addr)
+{
+	const struct aot_archive *ar = aot_meta_archive_of(m, addr, NULL);
+	const struct aot_objmap *om;
+	if (!ar || !aot_ok(aot_objmap_get(m, ar, &om)))
+		return NULL;
+	const struct aot_mobj *o = aot_objmap_find(om, addr, NULL);
+	if (!o)
+		return NULL;
+	char *out = NULL, *name = aot_mobj_name(m, o);
+	const char *type = aot_mtype_map_name((enum aot_mtype)o->type);
+	int n = addr == o->addr
+		? asprintf(&out, "it is %s %s%s%s", strchr("AEIOU", type[0]) ? "an" : "a", type,
+			   name ? ": " : "", name ? name : "")
+		: asprintf(&out, "it is inside %s%s%s at 0x%" PRIx64 ", at offset %" PRIu64, type,
+			   name ? " " : "", name ? name : "", o->addr, addr - o->addr);
+	free(name);
+	return n < 0 ? NULL : out;
 }

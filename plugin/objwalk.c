@@ -50,6 +50,16 @@ static bool hash_grow(struct aot_walk *w)
 	return true;
 }
 
+bool aot_walk_seen(const struct aot_walk *w, uint64_t addr)
+{
+	if (!w->hcap)
+		return false;
+	for (size_t j = hash_slot(w, addr); w->hkeys[j]; j = (j + 1) & (w->hcap - 1))
+		if (w->hkeys[j] == addr)
+			return true;
+	return false;
+}
+
 /* Add ADDR to the seen set; false if it was there (or memory ran out). */
 static bool hash_add(struct aot_walk *w, uint64_t addr)
 {
@@ -181,11 +191,27 @@ size_t aot_walk_slots(const struct aot_walk *w, uint64_t addr, uint64_t size, si
 	return j - i;
 }
 
+static void add_edge(struct aot_walk *w, uint64_t target, uint64_t off, enum aot_mtype holder)
+{
+	if (w->nedges == w->capedges) {
+		size_t cap = w->capedges ? 2 * w->capedges : 16384;
+		struct aot_walk_edge *v = realloc(w->edges, cap * sizeof(*v));
+		if (!v) {
+			w->oom = true;
+			return;
+		}
+		w->edges = v;
+		w->capedges = cap;
+	}
+	w->edges[w->nedges++] = (struct aot_walk_edge){ target, (uint32_t)off, (uint8_t)holder };
+}
+
 /*
  * Every marked slot of [ADDR, ADDR+SIZE) that points at an object with a
- * cloned vtable names that object, whatever field the slot is.
+ * cloned vtable names that object, whatever field the slot is.  The others
+ * are kept: if no rule types their targets, their shape may (walk_infer.c).
  */
-static void push_vtable_targets(struct aot_walk *w, uint64_t addr, uint64_t size)
+static void scan_slots(struct aot_walk *w, uint64_t addr, uint64_t size, enum aot_mtype holder)
 {
 	const struct aot_objmap *om = w->om;
 	for (size_t i = first_slot(om, addr); i < om->nslots && om->slots[i] < addr + size; i++) {
@@ -195,6 +221,8 @@ static void push_vtable_targets(struct aot_walk *w, uint64_t addr, uint64_t size
 		enum aot_mtype t = aot_meta_vtype(w->m, v);
 		if (t != AOT_MT_UNKNOWN)
 			aot_walk_push(w, v, t, 0, om->slots[i]);
+		else if (aot_walk_region_of(w, v) >= 0)
+			add_edge(w, v, om->slots[i] - addr, holder);
 	}
 }
 
@@ -220,7 +248,7 @@ static void drain(struct aot_walk *w)
 			continue;
 		}
 		record(w, it.addr, size, (enum aot_mtype)it.type, owner);
-		push_vtable_targets(w, it.addr, size);
+		scan_slots(w, it.addr, size, (enum aot_mtype)it.type);
 	}
 }
 
@@ -284,6 +312,11 @@ static int cmp_mobj(const void *a, const void *b)
 {
 	const struct aot_mobj *x = a, *y = b;
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+void aot_walk_sort(struct aot_walk *w)
+{
+	qsort(w->om->v, w->om->n, sizeof(*w->om->v), cmp_mobj);
 }
 
 /* The JVM reserves one word before each InstanceKlass for its RunTimeClassInfo pointer. */
@@ -363,9 +396,14 @@ static struct aot_err *build(struct aot_meta *m, const struct aot_archive *ar, s
 	drain(&w);
 	aot_walk_roots(&w);
 	drain(&w);
+	/* Each round of inference shrinks the gaps the next one measures. */
+	for (int round = 0; round < 4 && aot_walk_infer(&w); round++)
+		drain(&w);
 	lay_out(&w);
+	om->inferred = w.inferred;
 	free(w.hkeys);
 	free(w.work);
+	free(w.edges);
 	if (w.dropped_problems)
 		aot_walk_problem(&w, 0, "%zu more problems not listed", w.dropped_problems);
 	return w.oom ? &aot_enomem : NULL;

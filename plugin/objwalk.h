@@ -37,6 +37,7 @@ struct aot_objmap {
 	uint64_t base[2], top[2], end[2];
 	uint64_t misc[2];		/* where Misc data starts (== end[i] if none) */
 	size_t unknown, unknown_bytes;
+	size_t inferred;	/* typed by shape, for want of a field's layout (stripped builds) */
 	struct aot_problem *problems;
 	size_t nproblems;
 	/* every marked pointer slot of rw and ro, sorted, session space */
@@ -58,7 +59,14 @@ void aot_objmap_free(struct aot_objmap *om);
 const struct aot_mobj *aot_objmap_find(const struct aot_objmap *om, uint64_t addr,
 				       const struct aot_mobj **before);
 
-/* The name the JVM's map prints after the size, for the archive's JDK ("" if none): malloc'd. */
+/*
+ * Whether the JVM's map line for O has a name column (printed even when
+ * empty), and the name: malloc'd, NULL if it cannot be read.
+ */
+bool aot_mobj_has_name(const struct aot_meta *m, const struct aot_mobj *o);
 char *aot_mobj_name(struct aot_meta *m, const struct aot_mobj *o);
+
+/* "it is inside Method void A.b() at 0x…, at offset 16", "it is a Symbol: …", or NULL: for error messages. */
+char *aot_objmap_describe(struct aot_meta *m, uint64_t addr);
 
 #endif

@@ -9,6 +9,13 @@ struct aot_walk_item {
 	uint8_t type;
 };
 
+/* A marked slot of a typed object pointing at something no rule typed (yet). */
+struct aot_walk_edge {
+	uint64_t target;
+	uint32_t off;		/* of the slot in its holder */
+	uint8_t holder;		/* enum aot_mtype */
+};
+
 struct aot_walk {
 	struct aot_meta *m;
 	struct aot_objmap *om;
@@ -17,6 +24,9 @@ struct aot_walk {
 	size_t hcap, hn;
 	struct aot_walk_item *work;
 	size_t nwork, capwork;
+	struct aot_walk_edge *edges;
+	size_t nedges, capedges;
+	size_t inferred;		/* objects typed by shape (walk_infer.c) */
 	size_t dropped_problems;
 	bool oom;
 	/* walk_aot.c: sizes measured from the archive where the layout lacks them (stripped builds) */
@@ -45,6 +55,12 @@ size_t aot_walk_slots(const struct aot_walk *w, uint64_t addr, uint64_t size, si
 struct aot_err *aot_walk_visit(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t *size,
 			       uint64_t *owner);
 
+/* Whether ADDR was queued. */
+bool aot_walk_seen(const struct aot_walk *w, uint64_t addr);
+/* Sort the objects found so far by address (the engine's final pass sorts again). */
+void aot_walk_sort(struct aot_walk *w);
+/* Type the targets of untyped fields by their shape (walk_infer.c); true if any was queued. */
+bool aot_walk_infer(struct aot_walk *w);
 /*
  * walk_aot.c: the types only AOT caches and 27's module graph hold; the
  * adapter of a Method (CM_SLOT: its _constMethod slot); an InstanceKlass's
@@ -59,6 +75,9 @@ void aot_walk_aot_roots(struct aot_walk *w);
 struct aot_err *aot_walk_aot_size(struct aot_walk *w, enum aot_mtype t, enum aot_lf f, uint64_t *size);
 struct aot_err *aot_walk_fingerprint_size(struct aot_walk *w, uint64_t addr, uint64_t *size);
 void aot_walk_adapter_fingerprint(struct aot_walk *w, uint64_t ahe, uint64_t size);
+bool aot_walk_td_array(struct aot_walk *w, uint64_t arr);
+/* Without DWARF: a CompileTrainingData's ci_records array, queued when its record size can be measured. */
+void aot_walk_ci_records(struct aot_walk *w, uint64_t ctd, uint64_t size);
 
 /* Objects the archive's serialized data names that no class reaches (walk_roots.c). */
 void aot_walk_roots(struct aot_walk *w);

@@ -98,24 +98,6 @@ static struct aot_err *visit_adapter(struct aot_walk *w, uint64_t addr, uint64_t
 	return err;
 }
 
-/* Array<TD*> at ARR: every element is training data (has a TrainingData vtable). */
-static bool is_td_array(struct aot_walk *w, uint64_t arr)
-{
-	uint32_t n;
-	uint64_t data, e;
-	if (aot_walk_region_of(w, arr) < 0 || (arr & 7) ||
-	    !aot_ok(aot_meta_array(w->m, arr, AOT_LF_ARRAY_KLASS_DATA, AOT_MAX_ELEMS, &n, &data)) || !n)
-		return false;
-	for (uint32_t i = 0; i < n; i++) {
-		if (!aot_ok(aot_meta_u64(w->m, data + 8 * (uint64_t)i, &e)) || !e || (e & 7))
-			return false;
-		enum aot_mtype t = aot_meta_vtype(w->m, e);
-		if (t < AOT_MT_KLASS_TRAINING_DATA || t > AOT_MT_COMPILE_TRAINING_DATA)
-			return false;
-	}
-	return true;
-}
-
 /*
  * A DepList's Array<TD*> (field F): a TypeArrayU8 whose elements have
  * vtables.  Without F in the layout: every marked slot of the object that
@@ -130,7 +112,7 @@ static void push_deps(struct aot_walk *w, uint64_t addr, uint64_t size, enum aot
 	size_t first, n = aot_walk_slots(w, addr, size, &first);
 	for (size_t i = first; i < first + n; i++) {
 		uint64_t v;
-		if (w->om->slots[i] != addr && aot_ok(aot_meta_u64(w->m, w->om->slots[i], &v)) && is_td_array(w, v))
+		if (w->om->slots[i] != addr && aot_ok(aot_meta_u64(w->m, w->om->slots[i], &v)) && aot_walk_td_array(w, v))
 			aot_walk_push(w, v, AOT_MT_ARRAY_U8, 0, w->om->slots[i]);
 	}
 }
@@ -176,8 +158,12 @@ static struct aot_err *visit_compile_td(struct aot_walk *w, uint64_t addr, uint6
 		*owner = owner_of(w, mtd, 0, AOT_LF_MTD_HOLDER, AOT_MT_METHOD);
 	push_deps(w, addr, *size, AOT_LF_CTD_INIT_DEPS);
 	/* Array<Record>: the records hold a pointer, so _data is 8-aligned. */
-	if (aot_ok(aot_meta_off(w->m, AOT_LF_SIZEOF_CTD_CI_RECORD, &esz)))
-		push_field(w, addr, AOT_LF_CTD_CI_RECORDS, AOT_MT_ARRAY_OTHER, (8ull << 32) | (uint32_t)esz);
+	if (aot_meta_has(w->m, AOT_LF_CTD_CI_RECORDS)) {
+		if (aot_ok(aot_meta_off(w->m, AOT_LF_SIZEOF_CTD_CI_RECORD, &esz)))
+			push_field(w, addr, AOT_LF_CTD_CI_RECORDS, AOT_MT_ARRAY_OTHER, (8ull << 32) | (uint32_t)esz);
+	} else {
+		aot_walk_ci_records(w, addr, *size);
+	}
 	return NULL;
 }
 

@@ -9,9 +9,11 @@
  * the JVM keeps before every InstanceKlass.  On every corpus archive each
  * of these types is directly followed by a vtable object many times over.
  * AdapterFingerPrint has no vtable and a variable size: see
- * measure_fingerprints().
+ * measure_fingerprints(); nor has a CompileTrainingData's ci_records array:
+ * see measure_ci_records().
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -21,6 +23,7 @@
 /* Objects of these types are small; a larger gap is another object in between. */
 #define MEASURE_MAX 4096
 #define MEASURE_FAILED UINT64_MAX
+#define MEASURE_MAX_ELEMS (1u << 20)
 
 /* The distance from ADDR to the next vptr slot (InstanceKlass prefix excluded), 0 if none near. */
 static uint64_t gap_after(struct aot_walk *w, uint64_t addr)
@@ -165,6 +168,84 @@ void aot_walk_adapter_fingerprint(struct aot_walk *w, uint64_t ahe, uint64_t siz
 		measure_fingerprints(w);
 	if (w->measured[AOT_MT_ADAPTER_FINGERPRINT] != MEASURE_FAILED && adapter_slots(w, ahe, size, &v, 1))
 		aot_walk_push(w, v, AOT_MT_ADAPTER_FINGERPRINT, 0, ahe);
+}
+
+/* Array<TD*> at ARR: a dependency list, every element training data (with a TrainingData vtable). */
+bool aot_walk_td_array(struct aot_walk *w, uint64_t arr)
+{
+	uint32_t n;
+	uint64_t data, e;
+	if (aot_walk_region_of(w, arr) < 0 || (arr & 7) ||
+	    !aot_ok(aot_meta_array(w->m, arr, AOT_LF_ARRAY_KLASS_DATA, MEASURE_MAX_ELEMS, &n, &data)) || !n)
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!aot_ok(aot_meta_u64(w->m, data + 8 * (uint64_t)i, &e)) || !e || (e & 7))
+			return false;
+		enum aot_mtype t = aot_meta_vtype(w->m, e);
+		if (t < AOT_MT_KLASS_TRAINING_DATA || t > AOT_MT_COMPILE_TRAINING_DATA)
+			return false;
+	}
+	return true;
+}
+
+/* The arrays a CompileTrainingData of SIZE bytes points at that are not dependency lists: its ci_records. */
+static size_t ci_arrays(struct aot_walk *w, uint64_t ctd, uint64_t size, uint64_t *out, size_t max)
+{
+	size_t first, n = aot_walk_slots(w, ctd + 8, size - 8, &first), k = 0;
+	for (size_t i = first; i < first + n && k < max; i++) {
+		uint64_t v;
+		if (aot_ok(aot_meta_u64(w->m, w->om->slots[i], &v)) && v && !(v & 7) &&
+		    aot_walk_region_of(w, v) >= 0 && aot_meta_vtype(w->m, v) == AOT_MT_UNKNOWN &&
+		    !aot_walk_td_array(w, v))
+			out[k++] = v;
+	}
+	return k;
+}
+
+/*
+ * The size of a ci_records record (CompileTrainingData::ciRecords): each
+ * record holds one MethodTrainingData pointer, so in an array of two or more
+ * whose pointers are all set the marked slots are one record apart.  Every
+ * such array must agree.
+ */
+static void measure_ci_records(struct aot_walk *w)
+{
+	uint64_t ctd_size, stride = 0;
+	bool conflict = false;
+	w->measured[AOT_MT_ARRAY_OTHER] = MEASURE_FAILED;
+	if (!aot_ok(aot_walk_aot_size(w, AOT_MT_COMPILE_TRAINING_DATA, AOT_LF_SIZEOF_COMPILE_TRAINING_DATA,
+				      &ctd_size)))
+		return;
+	for (size_t i = 0; i < w->om->nslots && !conflict; i++) {
+		uint64_t arr, first;
+		int32_t len;
+		if (aot_meta_vtype(w->m, w->om->slots[i]) != AOT_MT_COMPILE_TRAINING_DATA ||
+		    !ci_arrays(w, w->om->slots[i], ctd_size, &arr, 1) ||
+		    !aot_ok(aot_meta_read(w->m, arr, &len, sizeof(len))) || len < 2)
+			continue;
+		size_t k, m = aot_walk_slots(w, arr + 8, MEASURE_MAX, &k);
+		if (m < 2)
+			continue;
+		first = w->om->slots[k];
+		uint64_t s = w->om->slots[k + 1] - first;
+		/* a sample only if every record's pointer is marked: a null one would double the stride */
+		if (s > MEASURE_MAX || aot_walk_slots(w, arr + 8, (uint64_t)len * s, &k) != (size_t)len)
+			continue;
+		if (first - (arr + 8) >= s || (stride && s != stride))
+			conflict = true;
+		stride = s;
+	}
+	if (stride && !conflict && !(stride & 7))
+		w->measured[AOT_MT_ARRAY_OTHER] = stride;
+}
+
+void aot_walk_ci_records(struct aot_walk *w, uint64_t ctd, uint64_t size)
+{
+	uint64_t arr;
+	if (!w->measured[AOT_MT_ARRAY_OTHER])
+		measure_ci_records(w);
+	if (w->measured[AOT_MT_ARRAY_OTHER] != MEASURE_FAILED && ci_arrays(w, ctd, size, &arr, 1))
+		aot_walk_push(w, arr, AOT_MT_ARRAY_OTHER, (8ull << 32) | w->measured[AOT_MT_ARRAY_OTHER], ctd);
 }
 
 struct aot_err *aot_walk_aot_size(struct aot_walk *w, enum aot_mtype t, enum aot_lf f, uint64_t *size)

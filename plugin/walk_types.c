@@ -144,6 +144,12 @@ static struct aot_err *visit_cp(struct aot_walk *w, uint64_t addr, uint64_t *siz
 	push_field(w, addr, AOT_LF_CP_TAGS, AOT_MT_ARRAY_U1, 0);
 	push_field(w, addr, AOT_LF_CP_CACHE, AOT_MT_CONSTANT_POOL_CACHE, addr);
 	push_field(w, addr, AOT_LF_CP_OPERANDS, AOT_MT_ARRAY_U2, 0);
+	uint64_t bsm;
+	if (aot_meta_has(w->m, AOT_LF_CP_BSM_ENTRIES) && aot_ok(aot_meta_off(w->m, AOT_LF_CP_BSM_ENTRIES, &bsm))) {
+		/* 26+: the BootstrapMethods attribute as offsets and data */
+		push_field(w, addr + bsm, AOT_LF_BSM_OFFSETS, AOT_MT_ARRAY_U4, 0);
+		push_field(w, addr + bsm, AOT_LF_BSM_BOOTSTRAP_METHODS, AOT_MT_ARRAY_U2, 0);
+	}
 	push_ptr_array(w, addr, AOT_LF_CP_RESOLVED_KLASSES, AOT_MT_UNKNOWN);
 	/* Entries that hold pointers hold Symbols (Utf8, and unresolved Strings). */
 	push_other_slots(w, cp.base, 8 * (uint64_t)cp.length, 0, AOT_MT_SYMBOL);
@@ -245,6 +251,16 @@ static struct aot_err *visit_record_component(struct aot_walk *w, uint64_t addr,
 	return NULL;
 }
 
+static struct aot_err *visit_class_path_entry(struct aot_walk *w, uint64_t addr, uint64_t *size)
+{
+	struct aot_err *err = aot_meta_off(w->m, AOT_LF_SIZEOF_SHARED_CLASS_PATH_ENTRY, size);
+	if (err)
+		return err;
+	/* Its pointers are its name and manifest (Array<char>). */
+	push_other_slots(w, addr, *size, 0, AOT_MT_ARRAY_U1);
+	return NULL;
+}
+
 struct aot_err *aot_walk_visit(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t *size,
 			       uint64_t *owner)
 {
@@ -263,6 +279,7 @@ struct aot_err *aot_walk_visit(struct aot_walk *w, uint64_t addr, enum aot_mtype
 	case AOT_MT_ARRAY_OTHER: return visit_array(w, addr, t, *owner, size);
 	case AOT_MT_ANNOTATIONS: return visit_annotations(w, addr, size);
 	case AOT_MT_RECORD_COMPONENT: return visit_record_component(w, addr, size);
+	case AOT_MT_SHARED_CLASS_PATH_ENTRY: return visit_class_path_entry(w, addr, size);
 	default: return aot_walk_visit_aot(w, addr, t, size, owner);
 	}
 }

@@ -201,20 +201,15 @@ def test_whatis_inside_objects():
         status, docs, err = run_batch_json(base_args(jdk, archive), [f'aot-whatis 0x{p[3]:x}' for p in picks])
         if not check(f'aot-whatis {jdk} runs', status == 0 and len(docs) == len(picks), err[-300:]):
             continue
-        bad, unindexed = [], 0
+        bad = []
         for p, d in zip(picks, docs):
             w = d['whatis']
             right = w.get('type') == p[0] and int(w.get('start', '0x0'), 16) == p[1] and w.get('size') == p[2]
-            # Symbols named by neither a class nor a constant pool (vmSymbols,
-            # module graph) are not indexed: whatis must then say so, never guess.
-            if not right and p[0] == 'Symbol' and 'type' not in w and 'not inside' in w.get('what', ''):
-                unindexed += 1
-            elif not right:
+            if not right:
                 bad.append((p, w))
-        print(f'  aot-whatis {jdk}: {len(picks) - len(bad) - unindexed}/{len(picks)} exact, '
-              f'{unindexed} symbols not indexed')
-        check(f'aot-whatis {jdk}: {len(picks)} addresses inside map objects give the object', not bad
-              and unindexed <= 3, f'{len(bad)} wrong, e.g. {bad[:1]}')
+        print(f'  aot-whatis {jdk}: {len(picks) - len(bad)}/{len(picks)} exact')
+        check(f'aot-whatis {jdk}: {len(picks)} addresses inside map objects give the object', not bad,
+              f'{len(bad)} wrong, e.g. {bad[:1]}')
         status, out, err = run(base_args(jdk, archive) + ['-c', 'aot-whatis 0x10'])
         check(f'aot-whatis {jdk}: outside every archive', status == 0 and 'not in any archive' in out, out)
 

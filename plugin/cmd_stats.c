@@ -1,0 +1,139 @@
+/* aot-stats: what the archive's metadata regions hold, per type, in the shape of the JVM's own table. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "class_tables.h"
+#include "commands.h"
+#include "objwalk.h"
+
+struct row {
+	const char *type;
+	uint64_t cnt[2], bytes[2];	/* [0] ro, [1] rw: the JVM's column order */
+};
+
+static const struct aot_col cols[] = {
+	{ "type", "type", 20, AOT_LEFT },     { "ro_count", "ro_cnt", 8, AOT_RIGHT },
+	{ "ro_bytes", "ro_bytes", 10, AOT_RIGHT }, { "rw_count", "rw_cnt", 8, AOT_RIGHT },
+	{ "rw_bytes", "rw_bytes", 10, AOT_RIGHT }, { "all_count", "all_cnt", 8, AOT_RIGHT },
+	{ "all_bytes", "all_bytes", 10, AOT_RIGHT },
+};
+
+static void out_row(struct aot_out *o, const struct row *r)
+{
+	aot_out_row_begin(o);
+	aot_out_str(o, "type", r->type);
+	aot_out_u64(o, "ro_count", r->cnt[0]);
+	aot_out_u64(o, "ro_bytes", r->bytes[0]);
+	aot_out_u64(o, "rw_count", r->cnt[1]);
+	aot_out_u64(o, "rw_bytes", r->bytes[1]);
+	aot_out_u64(o, "all_count", r->cnt[0] + r->cnt[1]);
+	aot_out_u64(o, "all_bytes", r->bytes[0] + r->bytes[1]);
+	aot_out_row_end(o);
+}
+
+static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct aot_out *o)
+{
+	(void)argv;
+	if (argc != 1)
+		return aot_errf(AOT_ERR_USAGE, "usage: aot-stats");
+	struct aot_meta *m;
+	const struct aot_objmap *om;
+	struct aot_table_size sym, str;
+	struct aot_err *err = aot_session_meta(s, &m);
+	if (!err)
+		err = aot_objmap_get(m, NULL, &om);
+	if (!err)
+		err = aot_string_symbol_tables(s, om->ar, &sym, &str);
+	if (err)
+		return err;
+	/* MetaspaceObj::Type's order, as the JVM's table lists them */
+	static const char *const order[] = {
+		"Class", "Symbol", "TypeArrayU1", "TypeArrayU2", "TypeArrayU4", "TypeArrayU8",
+		"TypeArrayOther", "Method", "ConstMethod", "MethodData", "ConstantPool",
+		"ConstantPoolCache", "Annotations", "MethodCounters", "RecordComponent",
+		"SharedClassPathEntry", "KlassTrainingData", "MethodTrainingData", "CompileTrainingData",
+		"AdapterHandlerEntry", "AdapterFingerPrint", "CArray", "GrowableArray", "ModuleEntry",
+		"PackageEntry", "Unknown",
+	};
+	enum { NORDER = sizeof(order) / sizeof(order[0]) };
+	struct row rows[NORDER];
+	for (size_t k = 0; k < NORDER; k++)
+		rows[k] = (struct row){ .type = order[k] };
+	uint64_t objs[2] = { 0, 0 };
+	for (size_t i = 0; i < om->n; i++) {
+		const struct aot_mobj *ob = &om->v[i];
+		const char *name = aot_mtype_map_name((enum aot_mtype)ob->type);
+		size_t at = NORDER - 1;
+		for (size_t k = 0; k < NORDER; k++)
+			if (!strcmp(order[k], name))
+				at = k;
+		int col = ob->region == 1 ? 0 : 1;
+		uint64_t bytes = ob->size;
+		/* the word before an InstanceKlass (its RunTimeClassInfo pointer) is allocated with it */
+		if (aot_mtype_is_instance_klass((enum aot_mtype)ob->type) &&
+		    (!i || om->v[i - 1].addr + om->v[i - 1].size <= ob->addr - 8))
+			bytes += 8;
+		rows[at].cnt[col]++;
+		rows[at].bytes[col] += bytes;
+		objs[col] += bytes;
+	}
+	size_t nrows = NORDER;
+	struct row tail[] = {
+		{ "SymbolHashentry", { sym.entries, 0 }, { sym.entry_bytes, 0 } },
+		{ "SymbolBucket", { sym.buckets, 0 }, { sym.bucket_bytes, 0 } },
+		{ "StringHashentry", { str.entries, 0 }, { str.entry_bytes, 0 } },
+		{ "StringBucket", { str.buckets, 0 }, { str.bucket_bytes, 0 } },
+		/* the cloned vtables open rw, before its first object */
+		{ "CppVTables", { 0, m->feature >= 27 ? 1 : 0 }, { 0, 0 } },
+	};
+	uint64_t first_rw = om->misc[0];
+	for (size_t i = 0; i < om->n; i++)
+		if (om->v[i].region == 0 && om->v[i].addr < first_rw)
+			first_rw = om->v[i].addr;
+	if (om->ar->kind != AOT_KIND_DYNAMIC)
+		tail[4].bytes[1] = first_rw - om->base[0];
+	uint64_t used[2] = { om->top[1] - om->base[1], om->top[0] - om->base[0] };
+	uint64_t known[2] = { objs[0], objs[1] };
+	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++)
+		for (int c = 0; c < 2; c++)
+			known[c] += tail[k].bytes[c];
+	struct row other = { "Other (module graph, natives, serialized data, …)", { 0, 0 },
+			     { used[0] - known[0], used[1] - known[1] } };
+	struct row total = { "Total", { 0, 0 }, { used[0], used[1] } };
+	for (size_t k = 0; k < nrows; k++)
+		for (int c = 0; c < 2; c++)
+			total.cnt[c] += rows[k].cnt[c];
+	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++)
+		for (int c = 0; c < 2; c++)
+			total.cnt[c] += tail[k].cnt[c];
+
+	aot_out_begin(o, "stats", NULL);
+	aot_out_str(o, "archive", om->ar->path);
+	aot_out_begin_table(o, "metadata", cols, sizeof(cols) / sizeof(cols[0]));
+	for (size_t k = 0; k < nrows; k++)
+		if (rows[k].cnt[0] + rows[k].cnt[1] || k + 1 < nrows)
+			out_row(o, &rows[k]);
+	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++)
+		out_row(o, &tail[k]);
+	out_row(o, &other);
+	out_row(o, &total);
+	aot_out_end_table(o);
+	aot_out_end(o);
+	return NULL;
+}
+
+const struct aot_cmd aot_cmd_stats = {
+	.name = "aot-stats",
+	.usage = "aot-stats [--json]",
+	.summary = "counts and bytes per object type, like the JVM's \"Detailed metadata info\"",
+	.help = "For the ro and rw regions: how many objects of each type and how many bytes,\n"
+		"from the same walk as aot-map, in the shape of the table the JVM logs when it\n"
+		"dumps the archive (-Xlog:cds=debug / aot=debug).  The shared symbol and string\n"
+		"tables and the cloned vtables are counted from their headers; the rest of each\n"
+		"region's tail (module graph, serialized data, …) is one \"Other\" row.\n"
+		"Then the archived heap objects per class.\n",
+	.example = "aot-stats --json",
+	.run = run,
+};

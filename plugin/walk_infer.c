@@ -1,0 +1,126 @@
+/*
+ * Typing what a field points at when the layout does not know the field.
+ *
+ * A stripped libjvm's gHotSpotVM tables list only the fields the
+ * Serviceability Agent needs; a few pointer fields (an InstanceKlass's
+ * field status or record components, …) are known only from DWARF.  The
+ * pointer map still marks their slots, and the objects they point at are
+ * arrays: an int length, then elements.  Between the objects already known
+ * lies the array's size for the right element size.  All the targets of one
+ * field (holder type and slot offset) are the same type, so a field is typed
+ * when two thirds of the targets whose room fits only one element size
+ * agree, and none is too big for any array.  The test compares the result
+ * with the JVM's map of a stripped build's archives.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "objwalk_internal.h"
+
+/* Fewer agreeing targets than this type nothing: a small archive gives too little evidence. */
+#define MIN_VOTES 8
+
+static const enum aot_mtype kinds[4] = { AOT_MT_ARRAY_U1, AOT_MT_ARRAY_U2, AOT_MT_ARRAY_U4, AOT_MT_ARRAY_U8 };
+
+/* Array<T>::size() in bytes for LEN elements of ESZ bytes (as walk_types.c's visit_array). */
+static uint64_t array_bytes(uint64_t len, uint64_t esz)
+{
+	uint64_t doff = esz < 8 ? 4 : 8, align = esz < 4 ? 4 : esz;
+	uint64_t one = (doff + esz + align - 1) & ~(align - 1);
+	return (one + (len ? len - 1 : 0) * esz + 7) & ~7ull;
+}
+
+/* Bytes from ADDR to the next object already known (or the region's top). */
+static uint64_t room(const struct aot_walk *w, uint64_t addr)
+{
+	const struct aot_objmap *om = w->om;
+	size_t lo = 0, hi = om->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (om->v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int r = aot_walk_region_of(w, addr);
+	uint64_t end = r < 0 ? addr : om->top[r];
+	if (lo < om->n && om->v[lo].addr < end)
+		end = om->v[lo].addr;
+	return end - addr;
+}
+
+struct vote {
+	uint8_t holder;
+	uint32_t off;
+	unsigned fits[4];	/* targets whose size only this element size gives */
+	bool conflict;
+};
+
+static int cmp_edge(const void *a, const void *b)
+{
+	const struct aot_walk_edge *x = a, *y = b;
+	if (x->holder != y->holder)
+		return x->holder < y->holder ? -1 : 1;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->target < y->target ? -1 : x->target > y->target;
+}
+
+bool aot_walk_infer(struct aot_walk *w)
+{
+	bool pushed = false;
+	aot_walk_sort(w);
+	qsort(w->edges, w->nedges, sizeof(*w->edges), cmp_edge);
+	for (size_t i = 0; i < w->nedges;) {
+		size_t j = i;
+		struct vote v = { .holder = w->edges[i].holder, .off = w->edges[i].off };
+		size_t untyped = 0;
+		for (; j < w->nedges && w->edges[j].holder == v.holder && w->edges[j].off == v.off; j++) {
+			uint64_t t = w->edges[j].target;
+			uint32_t len;
+			if (aot_walk_seen(w, t) || !aot_ok(aot_meta_read(w->m, t, &len, sizeof(len))) || len > (1u << 24))
+				continue;
+			untyped++;
+			uint64_t gap = room(w, t);
+			int only = -1, n = 0;
+			for (int k = 0; k < 4; k++) {
+				if (array_bytes(len, 1u << k) == gap) {
+					only = k;
+					n++;
+				}
+			}
+			if (n == 1)
+				v.fits[only]++;
+			else if (!n && gap && array_bytes(len, 1) > gap)
+				v.conflict = true;	/* not even a byte array fits: not an array */
+		}
+		/*
+		 * A gap can hold more than one unknown object, so a few targets fit
+		 * the wrong size; the field's type is the one most of them fit.
+		 */
+		int best = -1;
+		unsigned votes = 0;
+		for (int k = 0; k < 4; k++) {
+			votes += v.fits[k];
+			if (v.fits[k] && (best < 0 || v.fits[k] > v.fits[best]))
+				best = k;
+		}
+		if (best >= 0 && (3 * v.fits[best] < 2 * votes || v.fits[best] < MIN_VOTES))
+			best = -1;
+		if (untyped && best >= 0 && !v.conflict) {
+			for (size_t e = i; e < j; e++) {
+				uint64_t t = w->edges[e].target;
+				uint32_t len;
+				/* and never over an object already known */
+				if (!aot_walk_seen(w, t) && aot_ok(aot_meta_read(w->m, t, &len, sizeof(len))) &&
+				    array_bytes(len, 1u << best) <= room(w, t)) {
+					aot_walk_push(w, t, kinds[best], 0, 0);
+					w->inferred++;
+					pushed = true;
+				}
+			}
+		}
+		i = j;
+	}
+	return pushed;
+}
