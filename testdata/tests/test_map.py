@@ -18,7 +18,7 @@ import struct
 import tempfile
 
 from harness import test, check, run, run_to_file, corpus, archive_args, jdks, jvm_args, sanitizer_clean
-from maplog import SECTION, MapObjects, map_lines, parse_meta, section_key
+from maplog import SECTION, MapObjects, map_lines, metadata_table, parse_heap, parse_meta, section_key
 
 # The sections whose @@ lines are compared.  17's heap sections (ca0, oa0)
 # are not in this list: the JVM prints no objects there.
@@ -122,6 +122,44 @@ def test_map_corpus_has_javac_caches():
         if jdk in present:
             check(f'map: {jdk} has the javac-trained cache (make corpus)', jdk in have,
                   'testdata/cache/corpus/%s/javac.aot missing: run testdata/gen-corpus.sh' % jdk)
+
+
+@test
+def test_map_oracle_parsing():
+    """The parser the map tests rely on, checked on every corpus map: it
+    finds every @@ line an independent pattern finds, parses each, in
+    increasing address order without overlaps, and the dump log's table
+    totals equal the map's rw and ro section sizes."""
+    line_re = re.compile(rb'^0x[0-9a-f]{16}: @@ ')
+    for jdk, kind, archive, mapfile in corpus(javac=True):
+        if not mapfile:
+            continue
+        label = f'map oracle {jdk}/{kind}'
+        with open(mapfile, 'rb') as f:
+            want = sum(1 for line in f if line_re.match(line))
+        m = MapObjects(mapfile)
+        problems = []
+        if m.count() != want:
+            problems.append(f'{m.count()} @@ lines parsed, {want} in the file')
+        for sec, lines in m.objects.items():
+            heap = sec in ('hp', 'ca0', 'oa0')
+            objs = [(parse_heap if heap else parse_meta)(t) for t in lines]
+            if None in objs:
+                problems.append(f'{sec}: unparsed line {lines[objs.index(None)][:100]!r}')
+                continue
+            if any(a[0] >= b[0] for a, b in zip(objs, objs[1:])):
+                problems.append(f'{sec}: addresses not increasing')
+            if not heap and any(a[0] + a[2] > b[0] for a, b in zip(objs, objs[1:])):
+                problems.append(f'{sec}: objects overlap')
+        dump = archive[:archive.rindex('.')] + '.dump.log'
+        if os.path.exists(dump):
+            total = metadata_table(dump)['Total']
+            sizes = {sec: int(SECTION.match(sections(m, sec)[0]).group(4)) for sec in ('rw', 'ro')}
+            if (total['rw_bytes'], total['ro_bytes']) != (sizes['rw'], sizes['ro']):
+                problems.append(f'dump log Total rw/ro bytes {total["rw_bytes"]}/{total["ro_bytes"]}, '
+                                f'map sections {sizes["rw"]}/{sizes["ro"]}')
+        check(f'{label}: {want} @@ lines parsed, ordered, table totals as the sections', not problems,
+              '; '.join(problems))
 
 
 @test

@@ -125,7 +125,8 @@ def refs_one(jdk, archive, mapfile, label):
             if h[0] is None and r['holder_type'] == 'Misc data':
                 holder = None           # a slot in no map object: no holder address to compare
             got.add((slot, int(r['value'], 16), holder, r['holder_type']))
-            if h[0] is not None and (r.get('offset') != slot - h[0] or (r.get('holder_name') or '') != h[2]):
+            name_differs = h[1] != 'Misc data' and (r.get('holder_name') or '') != h[2]
+            if h[0] is not None and (r.get('offset') != slot - h[0] or name_differs):
                 bad_names.append(f'slot 0x{slot:x}: map holder {h[1]} 0x{h[0]:x} {h[2]!r} at offset {slot - h[0]}, '
                                  f'aotdbg {r.get("holder_name")!r} at offset {r.get("offset")}')
         total += len(want)
