@@ -152,14 +152,14 @@ def map_bench(aotdbg):
                 cmd = [java, '-XX:AOTMode=on', '-XX:AOTCache=javac.aot', '-cp', 'app.jar']
                 main = ['com.sun.tools.javac.Main', '-version']
                 row('jvm', 'JVM: javac -version with the cache', cmd + main, 5, d)
-                row('jvm_debug', 'JVM: the same, -Xlog:aot+map=debug (objects, no hex)', cmd + log('debug') + main, 3, d)
-                row('jvm_trace', 'JVM: the same, -Xlog:aot+map=trace (objects and hex)', cmd + log('trace') + main, 3, d)
+                row('jvm_debug', 'JVM: the same, -Xlog:aot+map=debug (objects, no hex)', cmd + log('debug') + main, 5, d)
+                row('jvm_trace', 'JVM: the same, -Xlog:aot+map=trace (objects and hex)', cmd + log('trace') + main, 5, d)
             else:
                 cmd = [java, '-XX:AOTMode=create', '-XX:AOTConfiguration=javac.aotconf',
                        '-XX:AOTCache=' + os.path.join(tmp, 'javac.aot'), '-cp', 'app.jar']
-                row('jvm', 'JVM: AOTMode=create of the cache', cmd, 3, d)
-                row('jvm_debug', 'JVM: the same, -Xlog:aot+map=debug (objects, no hex)', cmd + log('debug'), 3, d)
-                row('jvm_trace', 'JVM: the same, -Xlog:aot+map=trace (objects and hex)', cmd + log('trace'), 3, d)
+                row('jvm', 'JVM: AOTMode=create of the cache', cmd, 5, d)
+                row('jvm_debug', 'JVM: the same, -Xlog:aot+map=debug (objects, no hex)', cmd + log('debug'), 5, d)
+                row('jvm_trace', 'JVM: the same, -Xlog:aot+map=trace (objects and hex)', cmd + log('trace'), 5, d)
         print_rows(rows)
         if failed:
             print('\n'.join(failed))
