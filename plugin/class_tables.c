@@ -788,9 +788,12 @@ static struct aot_err *ct_table_size(struct ct_ctx *c, size_t slot, const char *
 	uint32_t last;
 	if ((err = aot_target_read_u32(c->t, h.bucket_addr + 4 * (uint64_t)h.buckets, &last)))
 		return err;
-	/* buckets + 1 words, and the entries' words, each allocation rounded to 8 bytes */
-	ts->bucket_bytes = (4 * ((uint64_t)h.buckets + 1) + 7) & ~7ull;
-	ts->entry_bytes = (4 * (uint64_t)(last & CT_BUCKET_OFFSET_MASK) + 7) & ~7ull;
+	/*
+	 * Each is an Array<u4> (its int length, then the words: buckets + 1 of
+	 * them, and the entries' words), rounded to 8 bytes.
+	 */
+	ts->bucket_bytes = (4 + 4 * ((uint64_t)h.buckets + 1) + 7) & ~7ull;
+	ts->entry_bytes = (4 + 4 * (uint64_t)(last & CT_BUCKET_OFFSET_MASK) + 7) & ~7ull;
 	return NULL;
 }
 
