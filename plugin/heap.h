@@ -171,11 +171,18 @@ struct aot_err *aot_heap_class_at(struct aot_heap *h, uint64_t klass, struct aot
 /* --- heap_print.c: the JVM's own words for objects --- */
 
 /*
- * The JVM's print_oop_info for O: "(0xfff80633) java.lang.String \"abc\"",
- * "[B length: 20", a mirror's signature, as the archive's JDK prints it
- * (without the address; 17 and 21 have no narrow oop in it).  malloc'd.
+ * The texts below are the bytes the JVM prints: a String's characters as
+ * their low bytes, so they may hold NUL and newline bytes.  *LEN (if not
+ * NULL) gets the length; aot_heap_out_jvm() prints such a text as the
+ * JVM's log does.
  */
-char *aot_heap_oop_info(struct aot_heap *h, const struct aot_heap_obj *o);
+
+/*
+ * The JVM's print_oop_info for O: "(0xfff80633) java.lang.String \"abc\"",
+ * "[B length: 20", a mirror's signature, as 25+ print it (without the
+ * address).  malloc'd.
+ */
+char *aot_heap_oop_info(struct aot_heap *h, const struct aot_heap_obj *o, size_t *len);
 
 /*
  * The line the JVM's map prints for O (no newline), malloc'd: JDK 21
@@ -185,17 +192,17 @@ char *aot_heap_oop_info(struct aot_heap *h, const struct aot_heap_obj *o);
  * 26/27 the same with the roots as an ordinary array.  JDK 17 prints no
  * heap objects: 21's form is used (our addition).
  */
-char *aot_heap_obj_line(struct aot_heap *h, const struct aot_heap_obj *o);
+char *aot_heap_obj_line(struct aot_heap *h, const struct aot_heap_obj *o, size_t *len);
 
 /*
  * The JVM's text for the value of field F of the object at OBJ, as the
  * map's field lines show it after the offset ("490898915 (0x1d4285e3)",
  * "0x… (0x…) java.lang.String \"…\"", "null").  malloc'd.
  */
-char *aot_heap_field_value(struct aot_heap *h, uint64_t obj, const struct aot_heap_field *f);
+char *aot_heap_field_value(struct aot_heap *h, uint64_t obj, const struct aot_heap_field *f, size_t *len);
 
 /* "private final 'value' '[B' @20": the JVM's fieldDescriptor::print_on.  malloc'd. */
-char *aot_heap_field_decl(const struct aot_heap_field *f);
+char *aot_heap_field_decl(const struct aot_heap *h, const struct aot_heap_field *f);
 
 /* --- heap_map.c: the heap section of aot-map, and counts --- */
 

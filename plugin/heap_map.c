@@ -68,6 +68,18 @@ static struct aot_err *hex_dump(struct aot_heap *h, struct aot_out *o, uint64_t 
 	return NULL;
 }
 
+void aot_heap_out_jvm(struct aot_out *o, const char *text, size_t len)
+{
+	for (size_t at = 0; at <= len;) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		aot_out_text(o, "%.*s", (int)(end - at), text + at);	/* %s stops at a NUL, as the log does */
+		if (!nl)
+			break;
+		at = end + 1;
+	}
+}
+
 /* JDK 17's dump of a heap region: 8-byte words, no ASCII, a space after the last word. */
 static struct aot_err *dump17_upto(struct aot_heap *h, struct map_ctx *c, uint64_t upto)
 {
@@ -158,57 +170,63 @@ static struct aot_err *type_elements(struct aot_heap *h, struct aot_out *o, cons
 	return NULL;
 }
 
-static char *ref_info(struct aot_heap *h, uint64_t slot)
+/* The reference at SLOT as print_oop_info_cr prints it, appended to B. */
+static void ref_info(struct aot_heap *h, uint64_t slot, struct aot_sbuf *b)
 {
 	uint64_t t;
 	uint32_t nv;
-	struct aot_heap_obj ob;
 	struct aot_err *err = aot_heap_ref(h, slot, &t, &nv);
-	if (!err && !t)
-		return strdup("null");
-	if (!err)
-		err = aot_heap_decode(h, t, &ob);
-	char *s = NULL, *info = err ? NULL : aot_heap_oop_info(h, &ob);
 	if (err) {
-		if (asprintf(&s, "<%s>", err->msg) < 0)
-			s = NULL;
-	} else if (info && asprintf(&s, "0x%016" PRIx64 " %s", t, info) < 0) {
-		s = NULL;
+		aot_sb_printf(b, "<%s>", err->msg);
+		aot_err_free(err);
+		return;
 	}
-	free(info);
-	aot_err_free(err);
-	return s;
+	aot_heap_ref_sb(h, t, nv, b);
+}
+
+static void out_sb(struct aot_out *o, struct aot_sbuf *b)
+{
+	size_t len;
+	char *s = aot_sb_take(b, &len);
+	aot_heap_out_jvm(o, s ? s : "?", s ? len : 1);
+	free(s);
 }
 
 static void field_line(struct aot_heap *h, struct aot_out *o, uint64_t obj, const struct aot_heap_field *f)
 {
-	char *decl = aot_heap_field_decl(f), *val = aot_heap_field_value(h, obj, f);
+	struct aot_sbuf b = { 0 }, v = { 0 };
+	char *decl = aot_heap_field_decl(h, f);
+	size_t vlen;
+	aot_heap_field_value_sb(h, obj, f, &v);
+	char *val = aot_sb_take(&v, &vlen);
 	char t = f->sig ? f->sig[0] : '?';
 	// Primitives get print_on_for's extra space; references and 25's metadata pointers do not.
-	bool one = t == 'L' || t == '[' || (val && !strncmp(val, "0x", 2) && strstr(val, "marked metadata"));
-	aot_out_text(o, " - %s%s%s", decl ? decl : "?", one ? " " : "  ", val ? val : "?");
+	bool one = t == 'L' || t == '[' || (val && strstr(val, "(marked metadata pointer"));
+	aot_sb_printf(&b, " - %s%s", decl ? decl : "?", one ? " " : "  ");
+	aot_sb_add(&b, val ? val : "?", val ? vlen : 1);
+	out_sb(o, &b);
 	free(decl);
 	free(val);
 }
 
 /* The resolved references of the class a mirror stands for: a root, indexed from its cache. */
-static char *resolved_refs(struct aot_heap *h, uint64_t klass)
+static bool resolved_refs(struct aot_heap *h, uint64_t klass, struct aot_sbuf *b)
 {
 	struct aot_heap_class *c;
-	uint64_t cache, idx;
-	int64_t sidx;
+	uint64_t cache;
+	int64_t idx;
 	if (!aot_ok(aot_heap_class_at(h, klass, &c)) || !aot_meta_has(h->m, AOT_LF_CPC_ARCHIVED_REFERENCES_INDEX) ||
 	    !aot_ok(aot_meta_get(h->m, c->k.constants, AOT_LF_CP_CACHE, &cache)) || !cache ||
-	    !aot_ok(aot_meta_get_signed(h->m, cache, AOT_LF_CPC_ARCHIVED_REFERENCES_INDEX, &sidx)))
-		return NULL;
-	if (sidx < 0 || (uint64_t)sidx >= h->roots_count || !h->nsegs)
-		return NULL;
-	idx = (uint64_t)sidx;
-	uint64_t seg = idx / h->seg_max_elems, in = idx % h->seg_max_elems;
+	    !aot_ok(aot_meta_get_signed(h->m, cache, AOT_LF_CPC_ARCHIVED_REFERENCES_INDEX, &idx)))
+		return false;
+	if (idx < 0 || (uint64_t)idx >= h->roots_count || !h->nsegs)
+		return false;
+	uint64_t seg = (uint64_t)idx / h->seg_max_elems, in = (uint64_t)idx % h->seg_max_elems;
 	struct aot_heap_obj s;
 	if (!aot_ok(aot_heap_decode(h, h->seg_base + seg * h->seg_max_bytes, &s)))
-		return NULL;
-	return ref_info(h, aot_heap_elem_addr(&s, in));
+		return false;
+	ref_info(h, aot_heap_elem_addr(&s, in), b);
+	return true;
 }
 
 static void mirror_details(struct aot_heap *h, struct aot_out *o, const struct aot_heap_obj *ob)
@@ -216,31 +234,48 @@ static void mirror_details(struct aot_heap *h, struct aot_out *o, const struct a
 	uint64_t k, ak;
 	if (!aot_ok(aot_heap_mirror(h, ob, &k, &ak)))
 		return;
-	char *info = aot_heap_oop_info(h, ob);
-	const char *sig = info ? strstr(info, "java.lang.Class") : NULL;
-	sig = sig ? sig + strlen("java.lang.Class") : "";
+	struct aot_sbuf b = { 0 }, sig = { 0 };
+	aot_heap_mirror_sig_sb(h, ob, &sig);
+	size_t slen;
+	char *st = aot_sb_take(&sig, &slen);
 	// 25 prints the signature alone, 26+ with its leading space and the aot-inited mark.
-	char *s25 = strdup(*sig ? sig + 1 : sig), *p = s25 ? strstr(s25, " (aot-inited)") : NULL;
-	if (p)
-		*p = 0;
-	aot_out_text(o, " - signature: %s", h->feature == 25 ? (s25 ? s25 : "") : sig);
-	free(s25);
-	free(info);
+	aot_sb_add(&b, " - signature: ", 14);
+	if (st && h->feature == 25) {
+		char *p = strstr(st, " (aot-inited)");
+		if (p)
+			slen = (size_t)(p - st);
+		aot_sb_add(&b, st + 1, slen > 0 ? slen - 1 : 0);
+	} else if (st) {
+		aot_sb_add(&b, st, slen);
+	}
+	free(st);
+	out_sb(o, &b);
 	struct aot_heap_class *c;
 	if (!k || !aot_ok(aot_heap_class_at(h, k, &c)) || !aot_mtype_is_instance_klass(c->k.type))
 		return;
-	char *rr = resolved_refs(h, k);
+	struct aot_sbuf rr = { 0 };
+	bool have = resolved_refs(h, k, &rr);
 	int32_t nstatic = 0;
 	if (h->p->class_static_oop_count >= 0)
 		aot_ok(aot_target_read(h->m->t, &nstatic, ob->addr + (uint64_t)h->p->class_static_oop_count, 4));
-	if (h->feature == 25)
-		aot_out_text(o, " - archived_resolved_references: %s", rr ? rr : "null");
-	else if (rr)
-		aot_out_text(o, " - resolved_references: %s", rr);
-	// 26+ print "null" without ending the line.
-	aot_out_text(o, "%s- ---- static fields (%d):", h->feature > 25 && !rr ? " - resolved_references: null" : "",
-		     nstatic);
-	free(rr);
+	b = (struct aot_sbuf){ 0 };
+	if (h->feature == 25) {
+		aot_sb_add(&b, " - archived_resolved_references: ", 33);
+		if (!have)
+			aot_sb_add(&b, "null", 4);
+	} else {
+		aot_sb_add(&b, " - resolved_references: ", 24);
+		if (!have)	/* 26+ print "null" without ending the line */
+			aot_sb_printf(&b, "null- ---- static fields (%d):", nstatic);
+	}
+	size_t rlen;
+	char *rs = aot_sb_take(&rr, &rlen);
+	if (have && rs)
+		aot_sb_add(&b, rs, rlen);
+	free(rs);
+	out_sb(o, &b);
+	if (have || h->feature == 25)
+		aot_out_text(o, "- ---- static fields (%d):", nstatic);
 	if (!aot_ok(aot_heap_class_fields(h, c)))
 		return;
 	for (size_t i = 0; i < c->nstatics; i++)
@@ -269,12 +304,13 @@ static struct aot_err *details(struct aot_heap *h, struct map_ctx *c, const stru
 	if (ob->cls->is_obj_array) {
 		bool root = ob->kind == AOT_HOBJ_ROOTS && h->feature > 25;
 		for (int64_t i = 0; i < ob->length; i++) {
-			char *s = ref_info(h, aot_heap_elem_addr(ob, (uint64_t)i));
+			struct aot_sbuf b = { 0 };
 			if (root)
-				aot_out_text(o, " root[%4u]: %s", c->root_index++, s ? s : "?");
+				aot_sb_printf(&b, " root[%4u]: ", c->root_index++);
 			else
-				aot_out_text(o, " -%4d: %s", (int)i, s ? s : "?");
-			free(s);
+				aot_sb_printf(&b, " -%4d: ", (int)i);
+			ref_info(h, aot_heap_elem_addr(ob, (uint64_t)i), &b);
+			out_sb(o, &b);
 		}
 		return NULL;
 	}
@@ -298,9 +334,10 @@ static void roots25(struct aot_heap *h, struct map_ctx *c)
 		if (!aot_ok(aot_heap_decode(h, h->seg_base + s * h->seg_max_bytes, &seg)))
 			return;
 		for (int64_t i = 0; i < seg.length; i++) {
-			char *r = ref_info(h, aot_heap_elem_addr(&seg, (uint64_t)i));
-			aot_out_text(c->o, "roots[%4u]: %s", idx++, r ? r : "?");
-			free(r);
+			struct aot_sbuf b = { 0 };
+			aot_sb_printf(&b, "roots[%4u]: ", idx++);
+			ref_info(h, aot_heap_elem_addr(&seg, (uint64_t)i), &b);
+			out_sb(c->o, &b);
 		}
 	}
 }
@@ -325,6 +362,14 @@ static struct aot_err *json_obj(struct aot_heap *h, struct aot_out *o, const str
 	return NULL;
 }
 
+static void print_line(struct aot_heap *h, struct aot_out *o, const struct aot_heap_obj *ob)
+{
+	size_t len;
+	char *line = aot_heap_obj_line(h, ob, &len);
+	aot_heap_out_jvm(o, line ? line : "?", line ? len : 1);
+	free(line);
+}
+
 static struct aot_err *map_fn(struct aot_heap *h, const struct aot_heap_obj *ob, void *arg)
 {
 	struct map_ctx *c = arg;
@@ -338,18 +383,14 @@ static struct aot_err *map_fn(struct aot_heap *h, const struct aot_heap_obj *ob,
 		// Our lines go before the JVM's dump line that holds the object's start.
 		if (hex)
 			err = dump17_upto(h, c, ob->addr - (ob->addr - c->dump_at) % 32);
-		char *line = aot_heap_obj_line(h, ob);
-		aot_out_text(c->o, "%s", line ? line : "?");
-		free(line);
+		print_line(h, c->o, ob);
 		return err;
 	}
 	if (h->feature == 25 && fields && !c->roots_done && ob->kind != AOT_HOBJ_ROOTS) {
 		roots25(h, c);
 		c->roots_done = true;
 	}
-	char *line = aot_heap_obj_line(h, ob);
-	aot_out_text(c->o, "%s", line ? line : "?");
-	free(line);
+	print_line(h, c->o, ob);
 	if (h->feature <= 21 && ob->kind == AOT_HOBJ_FILLER && !(c->flags & AOT_HEAP_MAP_ALL)) {
 		c->stop = true;
 		return hex ? hex_dump(h, c->o, ob->addr, h->regions[ob->region].end) : NULL;

@@ -17,14 +17,7 @@
 /* MaxStringPrintSize's default: longer Strings are abridged in the middle. */
 #define MAX_STRING_PRINT 256
 
-/* A growing string; on allocation failure it stays NULL and later appends are no-ops. */
-struct sbuf {
-	char *s;
-	size_t n, cap;
-	bool failed;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
+void aot_sb_add(struct aot_sbuf *b, const char *s, size_t n)
 {
 	if (b->failed)
 		return;
@@ -47,8 +40,7 @@ static void sb_add(struct sbuf *b, const char *s, size_t n)
 	b->s[b->n] = 0;
 }
 
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
+void aot_sb_printf(struct aot_sbuf *b, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -58,7 +50,7 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	if (n < 0)
 		return;
 	if ((size_t)n < sizeof(buf)) {
-		sb_add(b, buf, (size_t)n);
+		aot_sb_add(b, buf, (size_t)n);
 		return;
 	}
 	char *big = malloc((size_t)n + 1);
@@ -69,14 +61,16 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	sb_add(b, big, (size_t)n);
+	aot_sb_add(b, big, (size_t)n);
 	free(big);
 }
 
-static char *sb_take(struct sbuf *b)
+char *aot_sb_take(struct aot_sbuf *b, size_t *len)
 {
 	if (!b->s && !b->failed)
-		sb_add(b, "", 0);
+		aot_sb_add(b, "", 0);
+	if (len)
+		*len = b->s ? b->n : 0;
 	return b->s;
 }
 
@@ -85,44 +79,44 @@ static char *sb_take(struct sbuf *b)
  * write it: quoted, control characters as \xNN, each other character as
  * its low byte, and the middle of a long one left out.
  */
-static void string_text(struct aot_heap *h, const struct aot_heap_obj *o, struct sbuf *b)
+static void string_text(struct aot_heap *h, const struct aot_heap_obj *o, struct aot_sbuf *b)
 {
 	uint16_t *c;
 	size_t n;
 	bool latin1;
 	struct aot_err *err = aot_heap_string(h, o, &c, &n, &latin1);
 	if (err) {
-		sb_printf(b, "<%s>", err->msg);
+		aot_sb_printf(b, "<%s>", err->msg);
 		aot_err_free(err);
 		return;
 	}
 	if (!c && h->feature <= 25) {
-		sb_add(b, "NULL", 4);
+		aot_sb_add(b, "NULL", 4);
 		return;
 	}
 	bool abridge = n > MAX_STRING_PRINT;
-	sb_add(b, "\"", 1);
+	aot_sb_add(b, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (abridge && i >= MAX_STRING_PRINT / 2) {
-			sb_printf(b, " ... (%zu characters ommitted) ... ", n - 2 * (MAX_STRING_PRINT / 2));
+			aot_sb_printf(b, " ... (%zu characters ommitted) ... ", n - 2 * (MAX_STRING_PRINT / 2));
 			i = n - MAX_STRING_PRINT / 2;
 			abridge = false;
 		}
 		if (c[i] < ' ') {
-			sb_printf(b, "\\x%02X", c[i]);
+			aot_sb_printf(b, "\\x%02X", c[i]);
 		} else {
 			char ch = (char)(c[i] & 0xff);
-			sb_add(b, &ch, 1);
+			aot_sb_add(b, &ch, 1);
 		}
 	}
-	sb_add(b, "\"", 1);
+	aot_sb_add(b, "\"", 1);
 	if (n > MAX_STRING_PRINT)
-		sb_add(b, " (abridged) ", 12);
+		aot_sb_add(b, " (abridged) ", 12);
 	free(c);
 }
 
 /* " Ljava/lang/Object;", " [I", " I", " V", and " (aot-inited)" after an initialized class. */
-static void mirror_text(struct aot_heap *h, const struct aot_heap_obj *o, struct sbuf *b)
+void aot_heap_mirror_sig_sb(struct aot_heap *h, const struct aot_heap_obj *o, struct aot_sbuf *b)
 {
 	uint64_t k, ak;
 	struct aot_heap_class *c;
@@ -130,48 +124,48 @@ static void mirror_text(struct aot_heap *h, const struct aot_heap_obj *o, struct
 	if (!err && !k) {
 		// A primitive type's mirror: the type array class names the type.
 		if (!ak) {
-			sb_add(b, " V", 2);
+			aot_sb_add(b, " V", 2);
 			return;
 		}
 		if (!(err = aot_heap_class_at(h, ak, &c)) && c->k.name[0] == '[' && c->k.name[1]) {
-			sb_printf(b, " %c", c->k.name[1]);
+			aot_sb_printf(b, " %c", c->k.name[1]);
 			return;
 		}
 	}
 	if (!err && !(err = aot_heap_class_at(h, k, &c))) {
 		bool inst = aot_mtype_is_instance_klass(c->k.type);
-		sb_printf(b, inst ? " L%s;" : " %s", c->k.name);
+		aot_sb_printf(b, inst ? " L%s;" : " %s", c->k.name);
 		if (c->aot_inited == 1)
-			sb_add(b, " (aot-inited)", 13);
+			aot_sb_add(b, " (aot-inited)", 13);
 		return;
 	}
-	sb_printf(b, " <%s>", err ? err->msg : "?");
+	aot_sb_printf(b, " <%s>", err ? err->msg : "?");
 	aot_err_free(err);
 }
 
-static void oop_info(struct aot_heap *h, const struct aot_heap_obj *o, struct sbuf *b)
+void aot_heap_oop_info_sb(struct aot_heap *h, const struct aot_heap_obj *o, struct aot_sbuf *b)
 {
 	if (h->compressed_oops)
-		sb_printf(b, "(0x%08x) ", o->narrow);
+		aot_sb_printf(b, "(0x%08x) ", o->narrow);
 	if (o->cls->is_array) {
 		const struct aot_heap_class *c = o->kind == AOT_HOBJ_FILLER ? aot_heap_filler_class(h) : NULL;
-		sb_printf(b, "%s length: %" PRId64, (c ? c : o->cls)->k.ext_name, o->length);
+		aot_sb_printf(b, "%s length: %" PRId64, (c ? c : o->cls)->k.ext_name, o->length);
 		return;
 	}
-	sb_add(b, o->cls->k.ext_name, strlen(o->cls->k.ext_name));
+	aot_sb_add(b, o->cls->k.ext_name, strlen(o->cls->k.ext_name));
 	if (o->kind == AOT_HOBJ_STRING) {
-		sb_add(b, " ", 1);
+		aot_sb_add(b, " ", 1);
 		string_text(h, o, b);
 	} else if (o->kind == AOT_HOBJ_MIRROR) {
-		mirror_text(h, o, b);
+		aot_heap_mirror_sig_sb(h, o, b);
 	}
 }
 
-char *aot_heap_oop_info(struct aot_heap *h, const struct aot_heap_obj *o)
+char *aot_heap_oop_info(struct aot_heap *h, const struct aot_heap_obj *o, size_t *len)
 {
-	struct sbuf b = { 0 };
-	oop_info(h, o, &b);
-	return sb_take(&b);
+	struct aot_sbuf b = { 0 };
+	aot_heap_oop_info_sb(h, o, &b);
+	return aot_sb_take(&b, len);
 }
 
 /* HeapRootSegments::size_in_elems: all full but the last. */
@@ -182,33 +176,33 @@ static uint32_t segment_elems(const struct aot_heap *h, int seg)
 	return h->roots_count - (h->nsegs - 1) * h->seg_max_elems;
 }
 
-char *aot_heap_obj_line(struct aot_heap *h, const struct aot_heap_obj *o)
+char *aot_heap_obj_line(struct aot_heap *h, const struct aot_heap_obj *o, size_t *len)
 {
-	struct sbuf b = { 0 };
+	struct aot_sbuf b = { 0 };
 	const struct aot_heap_region *r = &h->regions[o->region];
 	if (h->feature == 25 && o->kind == AOT_HOBJ_ROOTS) {
-		sb_printf(&b, "0x%016" PRIx64 ": Heap roots segment [%u]", o->addr,
+		aot_sb_printf(&b, "0x%016" PRIx64 ": Heap roots segment [%u]", o->addr,
 			  segment_elems(h, o->segment));
 	} else if (h->feature <= 21 && o->kind == AOT_HOBJ_FILLER) {
 		// 21's map knows no fillers: it stops at the first, calling the rest unused.
-		sb_printf(&b, "0x%016" PRIx64 ": @@ Unused heap space %" PRIu64 " bytes", o->addr,
+		aot_sb_printf(&b, "0x%016" PRIx64 ": @@ Unused heap space %" PRIu64 " bytes", o->addr,
 			  r->end - o->addr);
 	} else {
-		sb_printf(&b, "0x%016" PRIx64 ": @@ Object ", o->addr);
+		aot_sb_printf(&b, "0x%016" PRIx64 ": @@ Object ", o->addr);
 		if (h->feature <= 21 && o->kind == AOT_HOBJ_ROOTS)
-			sb_printf(&b, "HeapShared::roots (ObjArray)");
+			aot_sb_printf(&b, "HeapShared::roots (ObjArray)");
 		else if (h->feature <= 21)
-			sb_add(&b, o->cls->k.ext_name, strlen(o->cls->k.ext_name));
+			aot_sb_add(&b, o->cls->k.ext_name, strlen(o->cls->k.ext_name));
 		else if (h->feature == 25 && o->kind == AOT_HOBJ_FILLER)
-			sb_printf(&b, "filler %" PRIu64 " bytes", o->size);
+			aot_sb_printf(&b, "filler %" PRIu64 " bytes", o->size);
 		else
-			oop_info(h, o, &b);
+			aot_heap_oop_info_sb(h, o, &b);
 	}
-	return sb_take(&b);
+	return aot_sb_take(&b, len);
 }
 
-/* JVM order: fieldDescriptor::print_access_flags. */
-static void access_words(uint16_t acc, struct sbuf *b)
+/* JVM order: fieldDescriptor::print_access_flags ("enum" from 27 on). */
+static void access_words(int feature, uint16_t acc, struct aot_sbuf *b)
 {
 	static const struct {
 		uint16_t bit;
@@ -219,41 +213,41 @@ static void access_words(uint16_t acc, struct sbuf *b)
 		{ 0x0080, "transient " }, { 0x4000, "enum " }, { 0x1000, "synthetic " },
 	};
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (acc & words[i].bit)
-			sb_add(b, words[i].word, strlen(words[i].word));
+		if ((acc & words[i].bit) && (words[i].bit != 0x4000 || feature >= 27))
+			aot_sb_add(b, words[i].word, strlen(words[i].word));
 }
 
-char *aot_heap_field_decl(const struct aot_heap_field *f)
+char *aot_heap_field_decl(const struct aot_heap *h, const struct aot_heap_field *f)
 {
-	struct sbuf b = { 0 };
-	access_words(f->access, &b);
+	struct aot_sbuf b = { 0 };
+	access_words(h->feature, f->access, &b);
 	if (f->injected)
-		sb_add(&b, "injected ", 9);
-	sb_printf(&b, "'%s' '%s' @%u", f->name ? f->name : "?", f->sig ? f->sig : "?", f->offset);
-	return sb_take(&b);
+		aot_sb_add(&b, "injected ", 9);
+	aot_sb_printf(&b, "'%s' '%s' @%u", f->name ? f->name : "?", f->sig ? f->sig : "?", f->offset);
+	return aot_sb_take(&b, NULL);
 }
 
 /* A reference as print_oop_info_cr shows it: "0x… (0x…) class …", or "null". */
-static void ref_text(struct aot_heap *h, uint64_t target, uint32_t narrow, struct sbuf *b)
+void aot_heap_ref_sb(struct aot_heap *h, uint64_t target, uint32_t narrow, struct aot_sbuf *b)
 {
 	if (!target) {
-		sb_add(b, "null", 4);
+		aot_sb_add(b, "null", 4);
 		return;
 	}
 	struct aot_heap_obj t;
 	struct aot_err *err = aot_heap_decode(h, target, &t);
 	if (err) {
-		sb_printf(b, "0x%016" PRIx64 " (0x%08x) <%s>", target, narrow, err->msg);
+		aot_sb_printf(b, "0x%016" PRIx64 " (0x%08x) <%s>", target, narrow, err->msg);
 		aot_err_free(err);
 		return;
 	}
-	sb_printf(b, "0x%016" PRIx64 " ", target);
-	oop_info(h, &t, b);
+	aot_sb_printf(b, "0x%016" PRIx64 " ", target);
+	aot_heap_oop_info_sb(h, &t, b);
 }
 
-static void primitive_text(struct aot_heap *h, char type, const uint8_t *v, struct sbuf *b)
+static void primitive_text(struct aot_heap *h, char type, const uint8_t *v, struct aot_sbuf *b)
 {
-	bool old = h->feature <= 25;	/* 25 widens a byte's or short's hex to an int */
+	bool old = h->feature <= 25;	/* 25 sign-extends a byte's or short's hex to an int */
 	int8_t i8;
 	int16_t i16;
 	uint16_t u16;
@@ -264,40 +258,39 @@ static void primitive_text(struct aot_heap *h, char type, const uint8_t *v, stru
 	switch (type) {
 	case 'B':
 		memcpy(&i8, v, 1);
-		sb_printf(b, old ? "%d (0x%08x)" : "%d (0x%02x)", i8, old ? (uint32_t)(int32_t)i8 : (uint8_t)i8);
+		aot_sb_printf(b, "%d (0x%02x)", i8, old ? (uint32_t)(int32_t)i8 : (uint8_t)i8);
 		break;
 	case 'Z':
-		sb_printf(b, "%s (0x%02x)", v[0] ? "true" : "false", v[0]);
+		aot_sb_printf(b, "%s (0x%02x)", v[0] ? "true" : "false", v[0]);
 		break;
 	case 'C':
 		memcpy(&u16, v, 2);
-		sb_printf(b, "%c %d (0x%04x)", u16 <= 0xff && isprint(u16) ? u16 : ' ', u16, u16);
+		aot_sb_printf(b, "%c %d (0x%04x)", u16 <= 0xff && isprint(u16) ? u16 : ' ', u16, u16);
 		break;
 	case 'S':
 		memcpy(&i16, v, 2);
-		sb_printf(b, old ? "%d (0x%08x)" : "%d (0x%04x)", i16,
-			  old ? (uint32_t)(int32_t)i16 : (uint16_t)i16);
+		aot_sb_printf(b, "%d (0x%04x)", i16, old ? (uint32_t)(int32_t)i16 : (uint16_t)i16);
 		break;
 	case 'I':
 		memcpy(&i32, v, 4);
-		sb_printf(b, "%d (0x%08x)", i32, (uint32_t)i32);
+		aot_sb_printf(b, "%d (0x%08x)", i32, (uint32_t)i32);
 		break;
 	case 'F':
 		memcpy(&fl, v, 4);
 		memcpy(&i32, v, 4);
-		sb_printf(b, "%f (0x%08x)", (double)fl, (uint32_t)i32);
+		aot_sb_printf(b, "%f (0x%08x)", (double)fl, (uint32_t)i32);
 		break;
 	case 'J':
 		memcpy(&i64, v, 8);
-		sb_printf(b, "%" PRId64 " (0x%016" PRIx64 ")", i64, (uint64_t)i64);
+		aot_sb_printf(b, "%" PRId64 " (0x%016" PRIx64 ")", i64, (uint64_t)i64);
 		break;
 	case 'D':
 		memcpy(&db, v, 8);
 		memcpy(&i64, v, 8);
-		sb_printf(b, "%lf (0x%016" PRIx64 ")", db, (uint64_t)i64);
+		aot_sb_printf(b, "%lf (0x%016" PRIx64 ")", db, (uint64_t)i64);
 		break;
 	default:
-		sb_printf(b, "<unknown type %c>", type);
+		aot_sb_printf(b, "<unknown type %c>", type);
 	}
 }
 
@@ -312,9 +305,9 @@ static unsigned type_size(char type)
 	}
 }
 
-char *aot_heap_field_value(struct aot_heap *h, uint64_t obj, const struct aot_heap_field *f)
+void aot_heap_field_value_sb(struct aot_heap *h, uint64_t obj, const struct aot_heap_field *f,
+			     struct aot_sbuf *b)
 {
-	struct sbuf b = { 0 };
 	char type = f->sig ? f->sig[0] : '?';
 	uint64_t at = obj + f->offset;
 	struct aot_err *err = NULL;
@@ -322,23 +315,29 @@ char *aot_heap_field_value(struct aot_heap *h, uint64_t obj, const struct aot_he
 		uint64_t target;
 		uint32_t narrow;
 		if (!(err = aot_heap_ref(h, at, &target, &narrow)))
-			ref_text(h, target, narrow, &b);
+			aot_heap_ref_sb(h, target, narrow, b);
 	} else if (type == 'J' && h->feature == 25 && aot_heap_native_ptr(h, at)) {
 		// 25 shows a Klass* kept in a long as the metadata pointer it is.
 		uint64_t v;
 		if (!(err = aot_target_read_u64(h->m->t, at, &v)))
-			sb_printf(&b, "0x%016" PRIx64 " (marked metadata pointer @0x%016" PRIx64 " )", v, at);
+			aot_sb_printf(b, "0x%016" PRIx64 " (marked metadata pointer @0x%016" PRIx64 " )", v, at);
 	} else {
 		uint8_t v[8] = { 0 };
 		unsigned n = type_size(type);
 		if (n && !(err = aot_target_read(h->m->t, v, at, n)))
-			primitive_text(h, type, v, &b);
+			primitive_text(h, type, v, b);
 		else if (!n)
-			sb_printf(&b, "<unknown signature %s>", f->sig ? f->sig : "?");
+			aot_sb_printf(b, "<unknown signature %s>", f->sig ? f->sig : "?");
 	}
 	if (err) {
-		sb_printf(&b, "<%s>", err->msg);
+		aot_sb_printf(b, "<%s>", err->msg);
 		aot_err_free(err);
 	}
-	return sb_take(&b);
+}
+
+char *aot_heap_field_value(struct aot_heap *h, uint64_t obj, const struct aot_heap_field *f, size_t *len)
+{
+	struct aot_sbuf b = { 0 };
+	aot_heap_field_value_sb(h, obj, f, &b);
+	return aot_sb_take(&b, len);
 }

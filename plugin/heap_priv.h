@@ -40,6 +40,25 @@ struct aot_heap_priv {
 
 void aot_heap_priv_free(struct aot_heap *h);
 
+/* A growing byte string; on allocation failure it becomes NULL and appends stop. */
+struct aot_sbuf {
+	char *s;
+	size_t n, cap;
+	bool failed;
+};
+void aot_sb_add(struct aot_sbuf *b, const char *s, size_t n);
+void aot_sb_printf(struct aot_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The string (malloc'd, NUL-terminated, possibly holding NULs: *LEN is its length). */
+char *aot_sb_take(struct aot_sbuf *b, size_t *len);
+
+/* heap_print.c's texts, appended to B. */
+void aot_heap_oop_info_sb(struct aot_heap *h, const struct aot_heap_obj *o, struct aot_sbuf *b);
+void aot_heap_ref_sb(struct aot_heap *h, uint64_t target, uint32_t narrow, struct aot_sbuf *b);
+void aot_heap_field_value_sb(struct aot_heap *h, uint64_t obj, const struct aot_heap_field *f,
+			     struct aot_sbuf *b);
+/* A mirror's signature as 26+ print it: " Ljava/lang/Object; (aot-inited)", " [I", " I". */
+void aot_heap_mirror_sig_sb(struct aot_heap *h, const struct aot_heap_obj *o, struct aot_sbuf *b);
+
 /* A corrupt heap object: "PATH: offset 0x…: FIELD: heap object at 0x…: …". */
 struct aot_err *aot_heap_errf(const struct aot_heap *h, uint64_t addr, const char *field,
 			      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
