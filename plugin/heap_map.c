@@ -102,7 +102,7 @@ static struct aot_err *dump17_upto(struct aot_heap *h, struct map_ctx *c, uint64
 /* Klass::print_value_on: 'java/lang/String', 'java/lang/Object'[], {type array int}. */
 static void klass_value(struct aot_heap *h, const struct aot_heap_class *c, char *buf, size_t len)
 {
-	static const char *const tnames[] = { "boolean", "char", "float", "double", "byte", "short", "int", "long" };
+	static const char *const tnames[] = { "bool", "char", "float", "double", "byte", "short", "int", "long" };
 	const struct aot_heap_priv *p = h->p;
 	if (!c->is_array) {
 		snprintf(buf, len, "'%s'", c->k.name);
