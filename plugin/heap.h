@@ -229,11 +229,17 @@ struct aot_heap_class_stat {
 	uint64_t count, bytes;
 };
 
+struct aot_heap_totals {
+	uint64_t objects, bytes;	/* every object the walk met, fillers and roots included */
+	uint64_t fillers, filler_bytes;	/* the writer's filler arrays (counted in no class) */
+	uint64_t roots;			/* elements of the roots array or segments */
+};
+
 /*
- * Objects and bytes per class, by bytes then name; *RET is malloc'd.
- * Totals in *COUNT and *BYTES.  Fillers and roots count under their class.
+ * Objects and bytes per class, by bytes then name (fillers apart, in the
+ * totals); *RET is malloc'd.
  */
 struct aot_err *aot_heap_stats(struct aot_heap *h, struct aot_heap_class_stat **ret, size_t *n,
-			       uint64_t *count, uint64_t *bytes);
+			       struct aot_heap_totals *totals);
 
 #endif

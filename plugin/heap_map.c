@@ -437,31 +437,70 @@ struct aot_err *aot_heap_map_out(struct aot_meta *m, const struct aot_archive *a
 struct stat_ctx {
 	struct aot_heap_class_stat *v;
 	size_t n, cap;
-	uint64_t count, bytes;
+	size_t *slot;		/* open addressing on the klass: index into v, + 1 */
+	size_t nslot;
+	struct aot_heap_totals t;
 };
+
+static size_t stat_hash(const struct stat_ctx *s, uint64_t klass)
+{
+	return (size_t)((klass * 0x9e3779b97f4a7c15ull) >> 20) & (s->nslot - 1);
+}
+
+static struct aot_err *stat_grow(struct stat_ctx *s)
+{
+	size_t cap = s->cap ? 2 * s->cap : 256;
+	struct aot_heap_class_stat *p = realloc(s->v, cap * sizeof(*p));
+	size_t *slot = calloc(2 * cap, sizeof(*slot));
+	if (!p || !slot) {
+		if (p)
+			s->v = p;
+		free(slot);
+		return &aot_enomem;
+	}
+	s->v = p;
+	s->cap = cap;
+	free(s->slot);
+	s->slot = slot;
+	s->nslot = 2 * cap;
+	for (size_t i = 0; i < s->n; i++) {
+		size_t j = stat_hash(s, s->v[i].klass);
+		while (s->slot[j])
+			j = (j + 1) & (s->nslot - 1);
+		s->slot[j] = i + 1;
+	}
+	return NULL;
+}
 
 static struct aot_err *stat_fn(struct aot_heap *h, const struct aot_heap_obj *ob, void *arg)
 {
-	(void)h;
 	struct stat_ctx *s = arg;
-	s->count++;
-	s->bytes += ob->size;
-	// Classes are few and objects of a class cluster: a linear probe from the last hit is cheap enough.
-	for (size_t i = s->n; i-- > 0;)
-		if (s->v[i].klass == ob->klass) {
-			s->v[i].count++;
-			s->v[i].bytes += ob->size;
+	s->t.objects++;
+	s->t.bytes += ob->size;
+	if (ob->kind == AOT_HOBJ_ROOTS)
+		s->t.roots += (uint64_t)ob->length;
+	if (ob->kind == AOT_HOBJ_FILLER) {
+		s->t.fillers++;
+		s->t.filler_bytes += ob->size;
+		return NULL;
+	}
+	(void)h;
+	if (s->n == s->cap) {
+		struct aot_err *err = stat_grow(s);
+		if (err)
+			return err;
+	}
+	size_t j = stat_hash(s, ob->klass);
+	for (; s->slot[j]; j = (j + 1) & (s->nslot - 1)) {
+		struct aot_heap_class_stat *c = &s->v[s->slot[j] - 1];
+		if (c->klass == ob->klass) {
+			c->count++;
+			c->bytes += ob->size;
 			return NULL;
 		}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 256;
-		struct aot_heap_class_stat *p = realloc(s->v, cap * sizeof(*p));
-		if (!p)
-			return &aot_enomem;
-		s->v = p;
-		s->cap = cap;
 	}
-	s->v[s->n++] = (struct aot_heap_class_stat){ ob->klass, ob->cls->k.ext_name, 1, ob->size };
+	s->v[s->n] = (struct aot_heap_class_stat){ ob->klass, ob->cls->k.ext_name, 1, ob->size };
+	s->slot[j] = ++s->n;
 	return NULL;
 }
 
@@ -474,10 +513,11 @@ static int by_bytes(const void *a, const void *b)
 }
 
 struct aot_err *aot_heap_stats(struct aot_heap *h, struct aot_heap_class_stat **ret, size_t *n,
-			       uint64_t *count, uint64_t *bytes)
+			       struct aot_heap_totals *totals)
 {
 	struct stat_ctx s = { 0 };
 	struct aot_err *err = aot_heap_walk(h, stat_fn, &s);
+	free(s.slot);
 	if (err) {
 		free(s.v);
 		return err;
@@ -486,7 +526,6 @@ struct aot_err *aot_heap_stats(struct aot_heap *h, struct aot_heap_class_stat **
 		qsort(s.v, s.n, sizeof(*s.v), by_bytes);
 	*ret = s.v;
 	*n = s.n;
-	*count = s.count;
-	*bytes = s.bytes;
+	*totals = s.t;
 	return NULL;
 }

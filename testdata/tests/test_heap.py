@@ -381,3 +381,58 @@ def test_heap_corrupt():
                               listed and int(listed[-1].split(':')[0], 16) < addr, listed[-1:])
     finally:
         shutil.rmtree(tmp)
+
+
+def map_class_counts(mapfile):
+    """Objects per class as the map's @@ lines name them; fillers apart (not counted)."""
+    counts = {}
+    for line in object_lines(map_heap_section(mapfile)):
+        line = line.decode('latin-1')
+        if 'Heap roots segment' in line or 'HeapShared::roots' in line:
+            cls = '[Ljava.lang.Object;'
+        elif ': @@ Object filler ' in line or SECTION.match(line.encode('latin-1')):
+            continue
+        else:
+            rest = line.split(': @@ Object ', 1)[1]
+            if rest.startswith('(0x'):
+                rest = rest.split(') ', 1)[1]
+            cls = rest.split(' ', 1)[0]
+            if cls == '[Ljdk.internal.vm.FillerElement;':
+                continue
+        counts[cls] = counts.get(cls, 0) + 1
+    return counts
+
+
+@test
+def test_heap_stats():
+    """aot-map-heap --stats: totals against the dump log's heap line, per class against the map."""
+    for jdk, kind, archive, mapfile in heap_kinds():
+        if kind == 'dynamic':
+            continue
+        log = mapfile[:-len('.map')] + '.dump.log'
+        want = None
+        if os.path.exists(log):
+            with open(log, errors='replace') as f:
+                for line in f:
+                    m = re.search(r'Size of heap region = (\d+) bytes, (\d+) objects, (\d+) roots', line)
+                    if m:
+                        want = tuple(int(x) for x in m.groups())
+        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map-heap --stats'])
+        check(f'aot-map-heap --stats {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err), err[-300:])
+        doc = json.loads(out)
+        t = doc['heap_totals']
+        if want:
+            # 21 counts the fillers but not the roots array; 25+ the roots segments but not the fillers.
+            objects = t['objects'] - 1 if jdk == 'jdk21' else t['objects'] - t['fillers']
+            got = (t['bytes'], objects, t['roots'])
+            print(f'  heap totals {jdk}/{kind}: {got[1]} objects, {got[0]} bytes, {got[2]} roots; dump log {want}')
+            check(f'heap totals {jdk}/{kind}', got == want, f'{got} vs {want}')
+        check(f'heap per-class sums {jdk}/{kind}',
+              sum(c['count'] for c in doc['heap_classes']) + t['fillers'] == t['objects'] and
+              sum(c['bytes'] for c in doc['heap_classes']) + t['filler_bytes'] == t['bytes'], str(t))
+        if jdk in ('jdk17',) or (jdk == 'jdk21' and kind != 'static'):
+            continue        # 17's map has no objects; 21's stops at its first filler
+        mine = {c['class']: c['count'] for c in doc['heap_classes']}
+        theirs = map_class_counts(mapfile)
+        diff = {k: (mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)}
+        check(f'heap objects per class {jdk}/{kind}', not diff, str(list(diff.items())[:4]))
