@@ -100,7 +100,8 @@ static struct aot_err *dump17_upto(struct aot_heap *h, struct map_ctx *c, uint64
 }
 
 /* Klass::print_value_on: 'java/lang/String', 'java/lang/Object'[], {type array int}. */
-static void klass_value(struct aot_heap *h, const struct aot_heap_class *c, char *buf, size_t len)
+static void klass_value(struct aot_heap *h, const struct aot_heap_class *c, char *buf, size_t len,
+			unsigned depth)
 {
 	static const char *const tnames[] = { "bool", "char", "float", "double", "byte", "short", "int", "long" };
 	const struct aot_heap_priv *p = h->p;
@@ -112,8 +113,9 @@ static void klass_value(struct aot_heap *h, const struct aot_heap_class *c, char
 	} else {
 		struct aot_heap_class *e;
 		char inner[400];
-		if (aot_ok(aot_heap_class_at(h, c->k.element_klass, &e)) && e != c)
-			klass_value(h, e, inner, sizeof(inner));
+		// A corrupt element class chain could loop: no array has more than 255 dimensions.
+		if (depth < 255 && aot_ok(aot_heap_class_at(h, c->k.element_klass, &e)))
+			klass_value(h, e, inner, sizeof(inner), depth + 1);
 		else
 			snprintf(inner, sizeof(inner), "?");
 		snprintf(buf, len, "%s[]", inner);
@@ -293,11 +295,11 @@ static struct aot_err *details(struct aot_heap *h, struct map_ctx *c, const stru
 		struct aot_heap_obj f = *ob;
 		f.cls = fc;
 		f.klass = fc->k.addr;
-		klass_value(h, fc, kv, sizeof(kv));
+		klass_value(h, fc, kv, sizeof(kv), 0);
 		aot_out_text(o, " - klass: %s 0x%016" PRIx64, kv, f.klass);
 		return type_elements(h, o, &f);
 	}
-	klass_value(h, ob->cls, kv, sizeof(kv));
+	klass_value(h, ob->cls, kv, sizeof(kv), 0);
 	aot_out_text(o, " - klass: %s 0x%016" PRIx64, kv, ob->klass);
 	if (ob->cls->is_array && !ob->cls->is_obj_array)
 		return type_elements(h, o, ob);
