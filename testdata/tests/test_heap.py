@@ -307,16 +307,24 @@ def test_heap_print_object_strings():
     for jdk, kind, archive, mapfile in heap_kinds():
         if jdk not in ('jdk25', 'temurin25', 'jdk26', 'jdk27') or kind == 'dynamic':
             continue
-        strings = []
+        strings, utf16, cur = [], [], None
         for line in map_heap_section(mapfile):
             m = re.match(rb'^(0x[0-9a-f]+): @@ Object \(0x[0-9a-f]+\) java\.lang\.String "(.*)"$', line)
-            if m and len(strings) < 300:
-                strings.append((int(m.group(1), 16), m.group(2).decode('latin-1')))
+            if m:
+                cur = (int(m.group(1), 16), m.group(2).decode('latin-1'))
+                strings.append(cur)
+            elif HEAP_LINE.match(line):
+                cur = None
+            elif cur and re.match(rb"^ - private final 'coder' 'B' @\d+  1 ", line):
+                utf16.append(cur)
+        # Spread over the heap, and every UTF16 one.
+        strings = strings[::max(1, len(strings) // 300)][:300] + utf16
         status, docs, err = run_batch_json(base_args(jdk, archive),
                                            [f'aot-print-object {a:#x}' for a, _ in strings])
         bad = [(t, d['object'].get('string')) for (a, t), d in zip(strings, docs)
                if jvm_string(d['object'].get('string') or '') != t]
-        print(f'  Strings {jdk}/{kind}: {len(strings) - len(bad)}/{len(strings)} equal the map')
+        print(f'  Strings {jdk}/{kind}: {len(strings) - len(bad)}/{len(strings)} equal the map '
+              f'({len(utf16)} of them UTF16)')
         check(f'aot-print-object Strings {jdk}/{kind}', status == 0 and len(docs) == len(strings) and not bad
               and sanitizer_clean(err), f'{bad[:3]} {err[-200:]}')
 
