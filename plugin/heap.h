@@ -206,6 +206,13 @@ char *aot_heap_field_decl(const struct aot_heap *h, const struct aot_heap_field 
 
 /* --- heap_map.c: the heap section of aot-map, and counts --- */
 
+/*
+ * Print TEXT (LEN bytes) as lines of the JVM's log: a newline byte ends a
+ * line and starts another, and each line ends at its first NUL (LogStream
+ * keeps lines as C strings).
+ */
+void aot_heap_out_jvm(struct aot_out *o, const char *text, size_t len);
+
 enum {
 	AOT_HEAP_MAP_HEX = 1,		/* the hex dump lines (trace level) */
 	AOT_HEAP_MAP_FIELDS = 2,	/* 25+: fields and elements (aot+map+oops) */
@@ -216,7 +223,7 @@ enum {
  * The heap section(s) of AR's map: the section lines, one line per object
  * exactly as the archive's JVM prints them, and with the flags the lines
  * the JVM prints at trace level.  In JSON mode a list "heap_objects" of
- * {address, narrow, klass, class, size, length, kind}.  Nothing for an
+ * {address, narrow, klass, class, size, length, kind, region}.  Nothing for an
  * archive without a heap.  A corrupt object ends the listing with an error
  * naming it, after the lines before it.
  */
