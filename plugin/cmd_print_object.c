@@ -7,7 +7,7 @@
 #include "commands.h"
 #include "heap.h"
 #include "jname.h"
-#include "objindex.h"
+#include "objwalk.h"
 
 #define DEFAULT_LIMIT 64
 
@@ -48,7 +48,7 @@ static struct aot_err *not_an_object(struct aot_meta *m, struct aot_heap *h, uin
 	if (!ar)
 		return aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a heap object: it is in no archive "
 				"of the session", addr);
-	char *inside = aot_objindex_describe(m, addr);
+	char *inside = aot_objmap_describe(m, addr);
 	struct aot_err *err = aot_errf(AOT_ERR_NOT_FOUND, "0x%" PRIx64 " is not a heap object (%s%s%s "
 				       "region of %s)", addr, inside ? inside : "", inside ? ", in the " : "it is in the ",
 				       region, ar->path);
