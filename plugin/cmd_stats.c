@@ -6,6 +6,7 @@
 
 #include "class_tables.h"
 #include "commands.h"
+#include "heap.h"
 #include "objwalk.h"
 
 struct row {
@@ -128,8 +129,11 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	out_row(o, &other);
 	out_row(o, &total);
 	aot_out_end_table(o);
+	/* a dynamic archive has no heap of its own */
+	if (om->ar->kind != AOT_KIND_DYNAMIC)
+		err = aot_heap_stats_out(m, om->ar, o);
 	aot_out_end(o);
-	return NULL;
+	return err;
 }
 
 const struct aot_cmd aot_cmd_stats = {

@@ -249,4 +249,7 @@ struct aot_heap_totals {
 struct aot_err *aot_heap_stats(struct aot_heap *h, struct aot_heap_class_stat **ret, size_t *n,
 			       struct aot_heap_totals *totals);
 
+/* aot-stats' heap rows ("heap": class, count, bytes, klass) and "heap_total". */
+struct aot_err *aot_heap_stats_out(struct aot_meta *m, const struct aot_archive *ar, struct aot_out *o);
+
 #endif

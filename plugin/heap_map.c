@@ -531,3 +531,51 @@ struct aot_err *aot_heap_stats(struct aot_heap *h, struct aot_heap_class_stat **
 	*totals = s.t;
 	return NULL;
 }
+
+static const struct aot_col stat_cols[] = {
+	{ "count", "count", 8, AOT_RIGHT },
+	{ "bytes", "bytes", 10, AOT_RIGHT },
+	{ "class", "class", 0, AOT_LEFT },
+};
+
+/* aot-stats' heap part: objects and bytes per class, then the totals the JVM's dump log states. */
+struct aot_err *aot_heap_stats_out(struct aot_meta *m, const struct aot_archive *ar, struct aot_out *o)
+{
+	struct aot_heap *h;
+	struct aot_err *err = aot_heap_open(m, ar, &h);
+	if (err)
+		return err;
+	struct aot_heap_class_stat *v = NULL;
+	size_t n = 0;
+	struct aot_heap_totals t;
+	if (h->nregions)
+		err = aot_heap_stats(h, &v, &n, &t);
+	if (!err && h->nregions) {
+		aot_out_begin_table(o, "heap", stat_cols, sizeof(stat_cols) / sizeof(stat_cols[0]));
+		for (size_t i = 0; i < n; i++) {
+			aot_out_row_begin(o);
+			aot_out_u64(o, "count", v[i].count);
+			aot_out_u64(o, "bytes", v[i].bytes);
+			aot_out_str(o, "class", v[i].name);
+			aot_out_hex(o, "klass", v[i].klass, 16);
+			aot_out_row_end(o);
+		}
+		aot_out_end_table(o);
+		aot_out_begin(o, "heap_total", "heap totals");
+		aot_out_u64(o, "count", t.objects);
+		aot_out_u64(o, "bytes", t.bytes);
+		aot_out_u64(o, "classes", n);
+		aot_out_u64(o, "fillers", t.fillers);
+		aot_out_u64(o, "filler_bytes", t.filler_bytes);
+		aot_out_u64(o, "roots", t.roots);
+		aot_out_end(o);
+	} else if (!err) {
+		aot_out_begin(o, "heap_total", NULL);
+		aot_out_u64(o, "count", 0);
+		aot_out_u64(o, "bytes", 0);
+		aot_out_end(o);
+	}
+	free(v);
+	aot_heap_close(h);
+	return err;
+}

@@ -3,7 +3,7 @@
 From JDK 21 the map log (-Xlog:cds+map / aot+map at trace level, with
 aot+map+oops) lists every archived heap object: its address, narrow oop,
 class, array length, a String's text, a mirror's class, and from 25 its
-fields with their values.  aot-map-heap must print those lines exactly,
+fields with their values.  aot-map --region hp must print those lines exactly,
 and aot-print-object must show the same values.  JDK 17 prints no heap
 objects; there the walk must cover each heap region exactly with objects
 of classes the map lists.
@@ -82,7 +82,7 @@ def test_heap_map_lines():
         want = object_lines(map_heap_section(mapfile))
         if jdk == 'jdk17':
             continue
-        status, out, err = run_bytes(base_args(jdk, archive) + ['-c', 'aot-map-heap'])
+        status, out, err = run_bytes(base_args(jdk, archive) + ['-c', 'aot-map --region hp'])
         got = object_lines(out.split(b'\n'))
         same = sum(1 for a, b in zip(want, got) if a == b)
         n = max(len(want), len(got))
@@ -91,9 +91,9 @@ def test_heap_map_lines():
         diff = [(a, b) for a, b in zip(want, got) if a != b]
         # A build without DWARF cannot read Klass::_aot_class_flags: no "(aot-inited)" mark.
         excused = [d for d in diff if not has_dwarf(jdk) and d[0] == d[1] + b' (aot-inited)']
-        check(f'aot-map-heap {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err), err[-400:])
-        check(f'aot-map-heap {jdk}/{kind} line count', len(want) == len(got), f'{len(want)} vs {len(got)}')
-        check(f'aot-map-heap {jdk}/{kind} @@ lines', len(diff) == len(excused),
+        check(f'aot-map --region hp {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err), err[-400:])
+        check(f'aot-map --region hp {jdk}/{kind} line count', len(want) == len(got), f'{len(want)} vs {len(got)}')
+        check(f'aot-map --region hp {jdk}/{kind} @@ lines', len(diff) == len(excused),
               '; '.join(f'{a[:120]!r} vs {b[:120]!r}' for a, b in diff[:3]))
         if excused:
             print(f'  ({len(excused)} lines lack "(aot-inited)": {jdk} has no DWARF for Klass::_aot_class_flags)')
@@ -108,8 +108,8 @@ def test_heap_map_trace():
             continue
         done.add((jdk, kind))
         want = map_heap_section(mapfile)
-        flags = ['--hex'] + (['--fields'] if jdk not in ('jdk17', 'jdk21') else [])
-        status, out, err = run_bytes(base_args(jdk, archive) + ['-c', 'aot-map-heap ' + ' '.join(flags)])
+        flags = ['--hex']
+        status, out, err = run_bytes(base_args(jdk, archive) + ['-c', 'aot-map --region hp ' + ' '.join(flags)])
         got = out.split(b'\n')[:-1]
         if jdk == 'jdk17':
             got = [l for l in got if b'@@' not in l]     # our addition to 17's map
@@ -120,15 +120,15 @@ def test_heap_map_trace():
         nodwarf = [d for d in diff if not has_dwarf(jdk) and d not in quirks]
         print(f'  heap section {jdk}/{kind} {" ".join(flags)}: {len(want) - len(diff)}/{len(want)} lines equal'
               f' ({len(quirks)} chars above 255 printed through isprint)')
-        check(f'aot-map-heap {" ".join(flags)} {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err),
+        check(f'aot-map --region hp {" ".join(flags)} {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err),
               err[-400:])
-        check(f'aot-map-heap {" ".join(flags)} {jdk}/{kind} line count', len(want) == len(got),
+        check(f'aot-map --region hp {" ".join(flags)} {jdk}/{kind} line count', len(want) == len(got),
               f'{len(want)} vs {len(got)}')
         if nodwarf:
             # Without DWARF: no aot-inited marks, no archived resolved references.
             print(f'  ({len(nodwarf)} lines need DWARF this build lacks)')
             continue
-        check(f'aot-map-heap {" ".join(flags)} {jdk}/{kind} lines', len(diff) == len(quirks),
+        check(f'aot-map --region hp {" ".join(flags)} {jdk}/{kind} lines', len(diff) == len(quirks),
               '; '.join(f'{a[:140]!r} vs {b[:140]!r}' for a, b in diff if (a, b) not in quirks)[:600])
 
 
@@ -145,9 +145,9 @@ def test_heap_17_walk():
                 m = re.match(r'^(0x[0-9a-f]+): @@ Class ', line)
                 if m:
                     classes.add(int(m.group(1), 16))
-        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map-heap'])
-        check(f'aot-map-heap {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err), err[-300:])
-        objs = json.loads(out)['heap_objects']
+        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map --region hp'])
+        check(f'aot-map --region hp {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err), err[-300:])
+        objs = json.loads(out)['map']['heap_objects']
         for sec in sections:
             m = re.match(rb'^\[(.{18}) (0x[0-9a-f]+) - (0x[0-9a-f]+)', sec)
             lo, hi = int(m.group(2), 16), int(m.group(3), 16)
@@ -336,8 +336,8 @@ def test_heap_print_object_errors():
         if kind != 'static':
             continue
         objs = [l for l in map_heap_section(mapfile) if l.startswith(b'0x') and b'@@ Object' in l]
-        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map-heap'])
-        first = json.loads(out)['heap_objects'][1]
+        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map --region hp'])
+        first = json.loads(out)['map']['heap_objects'][1]
         a = int(first['address'], 16)
         cases = [(a + 8, f'inside {first["class"]} at {a:#x}, at offset 8'),
                  (0x10, 'is not a heap object: it is in no archive')]
@@ -356,8 +356,8 @@ def test_heap_corrupt():
         for jdk, kind, archive, mapfile in heap_kinds():
             if kind != 'static':
                 continue
-            status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map-heap'])
-            objs = json.loads(out)['heap_objects']
+            status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map --region hp'])
+            objs = json.loads(out)['map']['heap_objects']
             status, out, err = run([archive, '--json', '-c', 'aot-regions'])
             regions = {r['name']: r for r in json.loads(out)['archives'][0]['regions']}
             inst = next(o for o in objs[10:] if o['kind'] == 'instance')
@@ -376,14 +376,14 @@ def test_heap_corrupt():
                 with open(bad, 'r+b') as f:
                     f.seek(fo)
                     f.write(data)
-                for cmd in ('aot-map-heap', f'aot-print-object {addr:#x}'):
+                for cmd in ('aot-map --region hp', f'aot-print-object {addr:#x}'):
                     status, out, err = run(base_args(jdk, bad) + ['-c', cmd])
                     lines = err.strip().split('\n')
                     ok = (status == 2 and len(lines) == 1 and f'{addr:016x}' in err and f'{field}:' in err
                           and sanitizer_clean(err))
                     check(f'corrupt heap {field} {data.hex()} {jdk}: {cmd.split()[0]}', ok,
                           f'{status} {err.strip()[:300]}')
-                    if cmd == 'aot-map-heap' and ok:
+                    if cmd == 'aot-map --region hp' and ok:
                         listed = [l for l in out.split('\n') if '@@' in l or 'Heap roots' in l]
                         check(f'corrupt heap {jdk}: objects before it listed',
                               listed and int(listed[-1].split(':')[0], 16) < addr, listed[-1:])
@@ -413,7 +413,7 @@ def map_class_counts(mapfile):
 
 @test
 def test_heap_stats():
-    """aot-map-heap --stats: totals against the dump log's heap line, per class against the map."""
+    """aot-stats: totals against the dump log's heap line, per class against the map."""
     for jdk, kind, archive, mapfile in heap_kinds():
         if kind == 'dynamic':
             continue
@@ -425,22 +425,22 @@ def test_heap_stats():
                     m = re.search(r'Size of heap region = (\d+) bytes, (\d+) objects, (\d+) roots', line)
                     if m:
                         want = tuple(int(x) for x in m.groups())
-        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map-heap --stats'])
-        check(f'aot-map-heap --stats {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err), err[-300:])
-        doc = json.loads(out)
-        t = doc['heap_totals']
+        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-stats'])
+        check(f'aot-stats {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err), err[-300:])
+        doc = json.loads(out)['stats']
+        t = doc['heap_total']
         if want:
             # The writer counts the roots, not its fillers.
-            objects = t['objects'] - t['fillers']
+            objects = t['count'] - t['fillers']
             got = (t['bytes'], objects, t['roots'])
             print(f'  heap totals {jdk}/{kind}: {got[1]} objects, {got[0]} bytes, {got[2]} roots; dump log {want}')
             check(f'heap totals {jdk}/{kind}', got == want, f'{got} vs {want}')
         check(f'heap per-class sums {jdk}/{kind}',
-              sum(c['count'] for c in doc['heap_classes']) + t['fillers'] == t['objects'] and
-              sum(c['bytes'] for c in doc['heap_classes']) + t['filler_bytes'] == t['bytes'], str(t))
+              sum(c['count'] for c in doc['heap']) + t['fillers'] == t['count'] and
+              sum(c['bytes'] for c in doc['heap']) + t['filler_bytes'] == t['bytes'], str(t))
         if jdk in ('jdk17',) or (jdk == 'jdk21' and kind != 'static'):
             continue        # 17's map has no objects; 21's stops at its first filler
-        mine = {c['class']: c['count'] for c in doc['heap_classes']}
+        mine = {c['class']: c['count'] for c in doc['heap']}
         theirs = map_class_counts(mapfile)
         diff = {k: (mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)}
         check(f'heap objects per class {jdk}/{kind}', not diff, str(list(diff.items())[:4]))
