@@ -21,6 +21,7 @@
 
 #include "heap.h"
 #include "heap_priv.h"
+#include "hexdump.h"
 
 /* MaxElementPrintSize's default. */
 #define MAX_ELEMENT_PRINT 256
@@ -35,37 +36,10 @@ struct map_ctx {
 	uint64_t dump_at, dump_end;
 };
 
-/* os::print_hex_dump of [START, END) in UNIT-byte words, 32 bytes a line, with the ASCII column. */
+/* os::print_hex_dump in reference-sized words (4 with compressed oops), with the ASCII column. */
 static struct aot_err *hex_dump(struct aot_heap *h, struct aot_out *o, uint64_t start, uint64_t end)
 {
-	unsigned unit = h->ref_size, per_line = 32 / unit;
-	for (uint64_t a = start; a < end; a += 32) {
-		uint8_t buf[32];
-		size_t n = end - a < 32 ? (size_t)(end - a) : 32;
-		struct aot_err *err = aot_target_read(h->m->t, buf, a, n);
-		if (err)
-			return err;
-		char line[200], ascii[40];
-		int len = snprintf(line, sizeof(line), "0x%016" PRIx64 ":   ", a);
-		unsigned cols = 0, na = 0;
-		for (size_t i = 0; i + unit <= n; i += unit, cols++) {
-			uint64_t v = 0;
-			memcpy(&v, buf + i, unit);
-			len += snprintf(line + len, sizeof(line) - (size_t)len, unit == 4 ? "%08" PRIx64 : "%016" PRIx64,
-					v);
-			for (unsigned k = 0; k < unit; k++)
-				ascii[na++] = isprint(buf[i + k]) && isascii(buf[i + k]) ? (char)buf[i + k] : '.';
-			if (cols + 1 < per_line)
-				line[len++] = ' ';
-		}
-		ascii[na] = 0;
-		line[len] = 0;
-		if (cols == per_line)
-			aot_out_text(o, "%s   %s", line, ascii);
-		else
-			aot_out_text(o, "%s%*s  %s", line, (int)((per_line - cols) * (2 * unit + 1)), "", ascii);
-	}
-	return NULL;
+	return aot_hexdump(h->m, o, start, end, UINT64_MAX, h->ref_size, true);
 }
 
 void aot_heap_out_jvm(struct aot_out *o, const char *text, size_t len)
