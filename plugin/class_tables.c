@@ -81,6 +81,12 @@ struct ct_recipe {
 	 */
 	bool dyn_arrays;
 	unsigned dyn_linked;
+	/*
+	 * 21: HeapShared::serialize_root writes the heap roots' narrowOop in
+	 * the slot before Universe::serialize, whose 36 slots end at uni_tag:
+	 * this many slots before uni_tag.  0: the roots are elsewhere.
+	 */
+	unsigned heap_roots;
 };
 
 static const struct ct_recipe ct_recipes[] = {
@@ -99,6 +105,7 @@ static const struct ct_recipe ct_recipes[] = {
 		.uni_tag = -3, .uni_tarr = 20, .uni_oarr = 12, .uni_filler = 25,
 		.tbl_tag = -4, .skip = 4 + 6 + 4, .linked = 0, .after_linked = 0,
 		.vm_tag = -5, .lambda_head = 48, .dyn_arrays = false, .dyn_linked = 0,
+		.heap_roots = 37,
 	},
 	{
 		.feature = 25, .ptr_abs = false, .rtci_narrow = true,
@@ -870,9 +877,12 @@ static struct aot_err *ct_table_size(struct ct_ctx *c, size_t slot, const char *
 	uint32_t last;
 	if ((err = aot_target_read_u32(c->t, h.bucket_addr + 4 * (uint64_t)h.buckets, &last)))
 		return err;
-	/* buckets + 1 words, and the entries' words, each allocation rounded to 8 bytes */
-	ts->bucket_bytes = (4 * ((uint64_t)h.buckets + 1) + 7) & ~7ull;
-	ts->entry_bytes = (4 * (uint64_t)(last & CT_BUCKET_OFFSET_MASK) + 7) & ~7ull;
+	/*
+	 * Each is an Array<u4> (its int length, then the words: buckets + 1 of
+	 * them, and the entries' words), rounded to 8 bytes.
+	 */
+	ts->bucket_bytes = (4 + 4 * ((uint64_t)h.buckets + 1) + 7) & ~7ull;
+	ts->entry_bytes = (4 + 4 * (uint64_t)(last & CT_BUCKET_OFFSET_MASK) + 7) & ~7ull;
 	return NULL;
 }
 
@@ -912,4 +922,81 @@ const char *aot_class_source_name(enum aot_class_source src)
 		[AOT_CSRC_DYNAMIC_ARRAYS] = "dynamic archive array klasses",
 	};
 	return (unsigned)src < AOT_CSRC_COUNT ? names[src] : "?";
+}
+
+/*
+ * Symbol::_vm_symbols as vmSymbols::serialize writes it right after the
+ * tag that ends Universe: a do_region (its byte size, then one slot per
+ * symbol from vmSymbolID 1), then the type signatures, then the tables tag.
+ */
+struct aot_err *aot_vm_symbols(struct aot_session *s, const struct aot_archive *ar, uint64_t **ret,
+			       size_t *n)
+{
+	struct aot_target *t;
+	struct aot_meta *m;
+	struct ct_ctx c;
+	size_t uni, tbl;
+	uint64_t bytes;
+	*ret = NULL;
+	*n = 0;
+	struct aot_err *err = aot_session_target(s, &t);
+	if (!err)
+		err = aot_session_meta(s, &m);
+	if (!err)
+		err = ct_ctx_init(&c, s, t, ar->base ? ar->base : ar);
+	c.m = m;
+	if (!err)
+		err = ct_find_tag(&c, 1, c.rc->uni_tag, &uni);
+	if (!err)
+		err = ct_find_tag(&c, uni + 1, c.rc->tbl_tag, &tbl);
+	if (!err)
+		err = ct_slot(&c, uni + 1, &bytes);
+	if (err)
+		return err;
+	if (bytes % 8 || bytes / 8 + uni + 2 > tbl)
+		return ct_err(&c, ct_slot_addr(&c, uni + 1), "vmSymbols",
+			      "a region of %" PRIu64 " bytes does not fit before tag %d at slot %zu",
+			      bytes, c.rc->tbl_tag, tbl);
+	size_t count = (size_t)(bytes / 8) + 1;
+	uint64_t *v = calloc(count, sizeof(*v));
+	if (!v)
+		return &aot_enomem;
+	for (size_t i = 1; i < count && !err; i++)
+		err = ct_slot_ptr(&c, uni + 1 + i, "vmSymbols", &v[i]);
+	if (err) {
+		free(v);
+		return err;
+	}
+	*ret = v;
+	*n = count;
+	return NULL;
+}
+
+struct aot_err *aot_heap_roots_21(struct aot_session *s, const struct aot_archive *ar,
+				  uint32_t *narrow)
+{
+	struct aot_target *t;
+	struct ct_ctx c;
+	size_t uni;
+	uint64_t v;
+	struct aot_err *err = aot_session_target(s, &t);
+	if (!err)
+		err = ct_ctx_init(&c, s, t, ar);
+	if (!err && !c.rc->heap_roots)
+		return aot_errf(AOT_ERR_UNSUPPORTED, "%s: the serialized data of JDK %d holds no heap "
+				"roots", ar->path, c.rc->feature);
+	if (!err)
+		err = ct_find_tag(&c, 1, c.rc->uni_tag, &uni);
+	if (!err && uni < c.rc->heap_roots)
+		err = ct_err(&c, c.sd, "HeapShared roots", "tag %d at slot %zu is too early",
+			     c.rc->uni_tag, uni);
+	if (!err)
+		err = ct_slot(&c, uni - c.rc->heap_roots, &v);
+	if (!err && v > UINT32_MAX)
+		err = ct_err(&c, ct_slot_addr(&c, uni - c.rc->heap_roots), "HeapShared roots",
+			     "expected a narrowOop at slot %zu, found 0x%" PRIx64,
+			     uni - c.rc->heap_roots, v);
+	if (!err)
+		*narrow = (uint32_t)v;
+	return err;
 }

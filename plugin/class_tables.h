@@ -95,4 +95,17 @@ struct aot_aot_roots {
 struct aot_err *aot_aot_roots(struct aot_session *s, const struct aot_archive *ar, struct aot_aot_roots *r);
 void aot_aot_roots_free(struct aot_aot_roots *r);
 
+/*
+ * The symbols vmSymbols::serialize lists in AR's stream (a dynamic
+ * archive's are its base's), indexed by vmSymbolID: (*RET)[i] is the
+ * session address of symbol i, [0] unused.  Injected fields are named by
+ * these ids.  *RET is malloc'ed.
+ */
+struct aot_err *aot_vm_symbols(struct aot_session *s, const struct aot_archive *ar, uint64_t **ret,
+			       size_t *n);
+
+/* JDK 21: the narrowOop of HeapShared's roots array, which the stream holds (no header field). */
+struct aot_err *aot_heap_roots_21(struct aot_session *s, const struct aot_archive *ar,
+				  uint32_t *narrow);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "cmd_meta_util.h"
 #include "commands.h"
+#include "heap.h"
 #include "hexdump.h"
 #include "archive.h"
 #include "objwalk.h"
@@ -99,14 +100,16 @@ static void map_region(struct aot_meta *m, const struct aot_objmap *om, int r, s
 static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct aot_out *o)
 {
 	const char *only = NULL;
-	bool hexdump = false;
+	bool hexdump = false, all = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--region") && i + 1 < argc)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--hex"))
 			hexdump = true;
+		else if (!strcmp(argv[i], "--all"))
+			all = true;
 		else
-			return aot_errf(AOT_ERR_USAGE, "usage: aot-map [--region rw|ro|hp] [--hex]");
+			return aot_errf(AOT_ERR_USAGE, "usage: aot-map [--region rw|ro|hp] [--hex] [--all]");
 	}
 	if (only && strcmp(only, "rw") && strcmp(only, "ro") && strcmp(only, "hp"))
 		return aot_errf(AOT_ERR_USAGE, "aot-map: --region takes rw, ro or hp, not '%s'", only);
@@ -132,6 +135,14 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		if (bm && !json)
 			section_line(o, "bitmap", 0, bm->used);
 	}
+	struct aot_err *heap_err = NULL;
+	if ((!only || !strcmp(only, "hp")) && om->ar->kind != AOT_KIND_DYNAMIC) {
+		/* the JVM's trace level: hex dumps, and from 25 each object's fields */
+		unsigned flags = (hexdump ? AOT_HEAP_MAP_HEX | AOT_HEAP_MAP_FIELDS : 0) | (all ? AOT_HEAP_MAP_ALL : 0);
+		heap_err = aot_heap_map_out(m, om->ar, o, flags);
+		if (heap_err)
+			aot_out_diag(o, "aot-map: %s", heap_err->msg);
+	}
 	if (!only && !json)
 		aot_out_text(o, "%s", m->feature >= 26 ? "[End of AOT cache map]" : "[End of CDS archive map]");
 	if (json) {
@@ -153,15 +164,17 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	aot_out_end(o);
 	aot_out_diag(o, "aot-map: %zu unknown objects (%zu bytes), %zu problems", om->unknown, om->unknown_bytes,
 		     om->nproblems);
-	if (om->nproblems)
+	if (om->nproblems) {
+		aot_err_free(heap_err);
 		return aot_errf(AOT_ERR_FORMAT, "%s: %zu problems found while walking the archive's objects",
 				om->ar->path, om->nproblems);
-	return NULL;
+	}
+	return heap_err;
 }
 
 const struct aot_cmd aot_cmd_map = {
 	.name = "aot-map",
-	.usage = "aot-map [--region rw|ro|hp] [--hex] [--json]",
+	.usage = "aot-map [--region rw|ro|hp] [--hex] [--all] [--json]",
 	.summary = "every archived object, as the JVM's own map log lists it",
 	.help = "Prints one line per archived object in address order, in the format of the\n"
 		"map log (-Xlog:cds+map / aot+map) of the JVM version that made the archive:\n"
@@ -169,7 +182,15 @@ const struct aot_cmd aot_cmd_map = {
 		"(class tables, symbol table) by following each type's pointers and the\n"
 		"pointer map.  What no pointer reaches is printed as \"@@ Unknown\" and counted\n"
 		"on stderr; corrupt objects are reported there with their address, the map of\n"
-		"the rest is still printed, and the exit status is 2.\n",
+		"the rest is still printed, and the exit status is 2.\n"
+		"The heap section lists every archived Java object as that JDK's map does:\n"
+		"address, narrow oop (25+), class, array length, a String's text, a mirror's\n"
+		"class.  JDK 17's map lists no heap objects: aotdbg prints them in JDK 21's form.\n"
+		"  --region R  only rw, ro or hp\n"
+		"  --hex       what the JVM adds at trace level: each object's bytes, and from\n"
+		"              JDK 25 each heap object's fields, elements and the roots\n"
+		"  --all       JDK 21: go on past the first filler array, where the JVM's own\n"
+		"              map stops with \"Unused heap space\"\n",
 	.example = "aot-map --region ro",
 	.run = run,
 };

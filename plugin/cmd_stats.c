@@ -6,6 +6,7 @@
 
 #include "class_tables.h"
 #include "commands.h"
+#include "heap.h"
 #include "objwalk.h"
 
 struct row {
@@ -48,26 +49,32 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		err = aot_string_symbol_tables(s, om->ar, &sym, &str);
 	if (err)
 		return err;
-	/* MetaspaceObj::Type's order, as the JVM's table lists them */
-	static const char *const order[] = {
-		"Class", "Symbol", "TypeArrayU1", "TypeArrayU2", "TypeArrayU4", "TypeArrayU8",
-		"TypeArrayOther", "Method", "ConstMethod", "MethodData", "ConstantPool",
-		"ConstantPoolCache", "Annotations", "MethodCounters", "RecordComponent",
-		"SharedClassPathEntry", "KlassTrainingData", "MethodTrainingData", "CompileTrainingData",
-		"AdapterHandlerEntry", "AdapterFingerPrint", "CArray", "GrowableArray", "ModuleEntry",
-		"PackageEntry", "Unknown",
+	/* MetaspaceObj::Type's order, as the JVM's table lists them, and the releases that have each */
+	static const struct {
+		const char *name;
+		int from, to;
+	} order[] = {
+		{ "Class", 17, 99 }, { "Symbol", 17, 99 }, { "TypeArrayU1", 17, 99 }, { "TypeArrayU2", 17, 99 },
+		{ "TypeArrayU4", 17, 99 }, { "TypeArrayU8", 17, 99 }, { "TypeArrayOther", 17, 99 },
+		{ "Method", 17, 99 }, { "ConstMethod", 17, 99 }, { "MethodData", 17, 99 },
+		{ "ConstantPool", 17, 99 }, { "ConstantPoolCache", 17, 99 }, { "Annotations", 17, 99 },
+		{ "MethodCounters", 17, 99 }, { "RecordComponent", 17, 99 }, { "SharedClassPathEntry", 21, 21 },
+		{ "KlassTrainingData", 25, 99 }, { "MethodTrainingData", 25, 99 }, { "CompileTrainingData", 25, 99 },
+		{ "AdapterHandlerEntry", 25, 99 }, { "AdapterFingerPrint", 25, 99 }, { "CArray", 27, 99 },
+		{ "GrowableArray", 27, 99 }, { "ModuleEntry", 27, 99 }, { "PackageEntry", 27, 99 },
+		{ "Unknown", 100, 0 },
 	};
 	enum { NORDER = sizeof(order) / sizeof(order[0]) };
 	struct row rows[NORDER];
 	for (size_t k = 0; k < NORDER; k++)
-		rows[k] = (struct row){ .type = order[k] };
+		rows[k] = (struct row){ .type = order[k].name };
 	uint64_t objs[2] = { 0, 0 };
 	for (size_t i = 0; i < om->n; i++) {
 		const struct aot_mobj *ob = &om->v[i];
 		const char *name = aot_mtype_map_name((enum aot_mtype)ob->type);
 		size_t at = NORDER - 1;
 		for (size_t k = 0; k < NORDER; k++)
-			if (!strcmp(order[k], name))
+			if (!strcmp(order[k].name, name))
 				at = k;
 		int col = ob->region == 1 ? 0 : 1;
 		uint64_t bytes = ob->size;
@@ -86,7 +93,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		{ "StringHashentry", { str.entries, 0 }, { str.entry_bytes, 0 } },
 		{ "StringBucket", { str.buckets, 0 }, { str.bucket_bytes, 0 } },
 		/* the cloned vtables open rw, before its first object */
-		{ "CppVTables", { 0, m->feature >= 27 ? 1 : 0 }, { 0, 0 } },
+		{ "CppVTables", { 0, m->feature >= 27 && om->ar->kind != AOT_KIND_DYNAMIC }, { 0, 0 } },
 	};
 	uint64_t first_rw = om->misc[0];
 	for (size_t i = 0; i < om->n; i++)
@@ -99,7 +106,8 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++)
 		for (int c = 0; c < 2; c++)
 			known[c] += tail[k].bytes[c];
-	struct row other = { "Other (module graph, natives, serialized data, …)", { 0, 0 },
+	/* The JVM splits this into ModulesNatives, Gap and Other; the archive does not say where. */
+	struct row other = { "Other", { 0, 0 },
 			     { used[0] - known[0], used[1] - known[1] } };
 	struct row total = { "Total", { 0, 0 }, { used[0], used[1] } };
 	for (size_t k = 0; k < nrows; k++)
@@ -113,15 +121,19 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	aot_out_str(o, "archive", om->ar->path);
 	aot_out_begin_table(o, "metadata", cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t k = 0; k < nrows; k++)
-		if (rows[k].cnt[0] + rows[k].cnt[1] || k + 1 < nrows)
+		if (rows[k].cnt[0] + rows[k].cnt[1] ||
+		    (m->feature >= order[k].from && m->feature <= order[k].to))
 			out_row(o, &rows[k]);
 	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++)
 		out_row(o, &tail[k]);
 	out_row(o, &other);
 	out_row(o, &total);
 	aot_out_end_table(o);
+	/* a dynamic archive has no heap of its own */
+	if (om->ar->kind != AOT_KIND_DYNAMIC)
+		err = aot_heap_stats_out(m, om->ar, o);
 	aot_out_end(o);
-	return NULL;
+	return err;
 }
 
 const struct aot_cmd aot_cmd_stats = {
@@ -132,7 +144,8 @@ const struct aot_cmd aot_cmd_stats = {
 		"from the same walk as aot-map, in the shape of the table the JVM logs when it\n"
 		"dumps the archive (-Xlog:cds=debug / aot=debug).  The shared symbol and string\n"
 		"tables and the cloned vtables are counted from their headers; the rest of each\n"
-		"region's tail (module graph, serialized data, …) is one \"Other\" row.\n"
+		"region's tail (module graph, natives, serialized data, …: the JVM's\n"
+		"ModulesNatives, Gap and Other) is one \"Other\" row.\n"
 		"Then the archived heap objects per class.\n",
 	.example = "aot-stats --json",
 	.run = run,

@@ -7,12 +7,13 @@
 extern const struct aot_cmd aot_cmd_header, aot_cmd_regions, aot_cmd_bitmap, aot_cmd_validate,
 	aot_cmd_vmstructs, aot_cmd_verify_layout, aot_cmd_ptype, aot_cmd_classes,
 	aot_cmd_print_klass, aot_cmd_print_method, aot_cmd_print_symbol, aot_cmd_print_cp,
-	aot_cmd_whatis, aot_cmd_map, aot_cmd_stats, aot_cmd_refs;
+	aot_cmd_whatis, aot_cmd_map, aot_cmd_stats, aot_cmd_refs, aot_cmd_print_object;
 
 static const struct aot_cmd *const table[] = {
 	&aot_cmd_header, &aot_cmd_regions, &aot_cmd_bitmap, &aot_cmd_validate, &aot_cmd_vmstructs,
 	&aot_cmd_verify_layout, &aot_cmd_ptype, &aot_cmd_classes, &aot_cmd_print_klass, &aot_cmd_print_method,
-	&aot_cmd_print_symbol, &aot_cmd_print_cp, &aot_cmd_whatis, &aot_cmd_map, &aot_cmd_stats, &aot_cmd_refs, NULL,
+	&aot_cmd_print_symbol, &aot_cmd_print_cp, &aot_cmd_whatis, &aot_cmd_map, &aot_cmd_stats, &aot_cmd_refs,
+	&aot_cmd_print_object, NULL,
 };
 
 const struct aot_cmd *aot_cmd_find(const char *name)

@@ -249,11 +249,11 @@ static const struct aot_hdr_field header25[] = {
 	P("has_platform_or_app_classes", 850, BOOL, DEC, NONE),
 	P("requested_base_address", 856, U64, PTR, REQUESTED_BASE),
 	P("mapped_base_address", 864, U64, PTR, MAPPED_BASE),
-	P("heap_root_segments.roots_count", 896, I32, DEC, NONE),
-	P("heap_root_segments.base_offset", 880, U64, HEX, NONE),
-	P("heap_root_segments.count", 888, U64, DEC, NONE),
-	PX("heap_root_segments.max_size_elems", "_heap_root_segments._max_size_in_elems", 904, I32, DEC, NONE),
-	PX("heap_root_segments.max_size_bytes", "_heap_root_segments._max_size_in_bytes", 900, I32, DEC, NONE),
+	P("heap_root_segments.roots_count", 896, I32, DEC, HEAP_ROOTS_COUNT),
+	P("heap_root_segments.base_offset", 880, U64, HEX, HEAP_ROOT_SEG_BASE),
+	P("heap_root_segments.count", 888, U64, DEC, HEAP_ROOT_SEG_COUNT),
+	PX("heap_root_segments.max_size_elems", "_heap_root_segments._max_size_in_elems", 904, I32, DEC, HEAP_ROOT_SEG_MAX_ELEMS),
+	PX("heap_root_segments.max_size_bytes", "_heap_root_segments._max_size_in_bytes", 900, I32, DEC, HEAP_ROOT_SEG_MAX_BYTES),
 	P("_heap_oopmap_start_pos", 912, U64, DEC, HEAP_OOPMAP_START),
 	P("_heap_ptrmap_start_pos", 920, U64, DEC, HEAP_PTRMAP_START),
 	P("_rw_ptrmap_start_pos", 928, U64, DEC, RW_PTRMAP_START),
@@ -302,13 +302,13 @@ static const struct aot_hdr_layout jdk25 = {
  */
 #define HEAP_AND_FLAGS_26(B, F)                                                          \
 	P("object_streaming_mode", 548, BOOL, DEC, OBJECT_STREAMING_MODE),               \
-	P("mapped_heap_header.root_segments.roots_count", (B) + 48, I32, DEC, NONE),      \
-	P("mapped_heap_header.root_segments.base_offset", (B) + 32, U64, HEX, NONE),      \
-	P("mapped_heap_header.root_segments.count", (B) + 40, U64, DEC, NONE),            \
+	P("mapped_heap_header.root_segments.roots_count", (B) + 48, I32, DEC, HEAP_ROOTS_COUNT), \
+	P("mapped_heap_header.root_segments.base_offset", (B) + 32, U64, HEX, HEAP_ROOT_SEG_BASE), \
+	P("mapped_heap_header.root_segments.count", (B) + 40, U64, DEC, HEAP_ROOT_SEG_COUNT), \
 	PX("mapped_heap_header.root_segments.max_size_elems",                              \
-	   "_mapped_heap_header._root_segments._max_size_in_elems", (B) + 64, I32, DEC, NONE), \
+	   "_mapped_heap_header._root_segments._max_size_in_elems", (B) + 64, I32, DEC, HEAP_ROOT_SEG_MAX_ELEMS), \
 	PX("mapped_heap_header.root_segments.max_size_bytes",                              \
-	   "_mapped_heap_header._root_segments._max_size_in_bytes", (B) + 56, U64, DEC, NONE), \
+	   "_mapped_heap_header._root_segments._max_size_in_bytes", (B) + 56, U64, DEC, HEAP_ROOT_SEG_MAX_BYTES), \
 	P("mapped_heap_header.oopmap_start_pos", (B) + 24, U64, DEC, HEAP_OOPMAP_START),  \
 	PX("mapped_heap_header.oopmap_ptrmap_pos", "_mapped_heap_header._ptrmap_start_pos", \
 	   (B) + 16, U64, DEC, HEAP_PTRMAP_START),                                       \

@@ -110,8 +110,8 @@ static struct aot_err *read_array(struct aot_meta *m, uint64_t arr, enum aot_lf 
 	return err;
 }
 
-static struct aot_err *decode_fields(struct aot_meta *m, const struct aot_klass *k,
-				     struct aot_field **f, uint32_t *n)
+struct aot_err *aot_klass_field_records(struct aot_meta *m, const struct aot_klass *k,
+					struct aot_field **f, uint32_t *n)
 {
 	uint64_t arr;
 	uint8_t *bytes;
@@ -155,7 +155,7 @@ struct aot_err *aot_klass_fields_out(struct aot_out *o, struct aot_meta *m, cons
 	struct aot_cp cp;
 	struct aot_err *err = aot_cp_decode(m, k->constants, &cp);
 	if (!err)
-		err = decode_fields(m, k, &f, &n);
+		err = aot_klass_field_records(m, k, &f, &n);
 	if (err)
 		return err;
 	aot_out_begin_table(o, "fields", field_cols, sizeof(field_cols) / sizeof(field_cols[0]));

@@ -6,6 +6,7 @@
 #ifndef AOTDBG_KLASS_EXTRA_H
 #define AOTDBG_KLASS_EXTRA_H
 
+#include "fieldinfo.h"
 #include "klass.h"
 #include "out.h"
 
@@ -15,6 +16,10 @@
  * from, or why it is unknown.
  */
 enum aot_loader aot_klass_loader(struct aot_meta *m, const struct aot_klass *k, const char **why);
+
+/* K's field records (fieldinfo.c) in stream order; *F is malloc'd, NULL when there are none. */
+struct aot_err *aot_klass_field_records(struct aot_meta *m, const struct aot_klass *k,
+					struct aot_field **f, uint32_t *n);
 
 void aot_klass_extra_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k);
 struct aot_err *aot_klass_fields_out(struct aot_out *o, struct aot_meta *m, const struct aot_klass *k);

@@ -323,3 +323,18 @@ bool aot_meta_int_constant(struct aot_meta *m, const char *name, int64_t *v)
 	*v = c->value;
 	return true;
 }
+
+bool aot_meta_long_constant(struct aot_meta *m, const char *name, int64_t *v)
+{
+	struct aot_jvm *j;
+	struct aot_err *err = aot_session_jvm(m->s, &j);
+	if (err) {
+		aot_err_free(err);
+		return false;
+	}
+	const struct aot_vm_const *c = j->vm ? aot_vmstructs_long(j->vm, name) : NULL;
+	if (!c || c->origin == AOT_VM_UNKNOWN)
+		return false;
+	*v = c->value;
+	return true;
+}

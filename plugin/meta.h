@@ -162,4 +162,6 @@ uint64_t aot_meta_from_requested(const struct aot_meta *m, const struct aot_arch
 
 /* An integer constant of libjvm's gHotSpotVMIntConstants; false if absent. */
 bool aot_meta_int_constant(struct aot_meta *m, const char *name, int64_t *v);
+/* The same from gHotSpotVMLongConstants (markWord's, for one). */
+bool aot_meta_long_constant(struct aot_meta *m, const char *name, int64_t *v);
 #endif

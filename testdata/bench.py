@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """make bench: aotdbg's timings on the largest corpus cache, beside the JVM
-doing the nearest equivalent in the same run.  Figures, not pass/fail."""
+doing the nearest equivalent in the same run.  Figures, not pass/fail.
+
+The largest cache is an AOT cache trained on javac (gen-corpus.sh).  On it,
+aot-map of the whole cache runs beside the JVM writing its own map of the
+same cache: JDK 26 at run time, JDK 25 at dump time (docs/testing.md)."""
 import argparse
 import os
 import resource
@@ -13,6 +17,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness import corpus, jdks, jvm_args, CACHE  # noqa: E402
+from maplog import map_lines, parse_meta  # noqa: E402
 
 
 def timed(cmd, cwd=None, runs=10):
@@ -45,7 +50,7 @@ def main():
     ap.add_argument('--aotdbg', default=os.path.join(os.path.dirname(HERE), 'build', 'aotdbg'))
     ap.add_argument('--gdb-jdk', default='jdk25', help='JDK for the DWARF and gdb timings')
     args = ap.parse_args()
-    archives = [(os.path.getsize(a), jdk, kind, a) for jdk, kind, a, _ in corpus()]
+    archives = [(os.path.getsize(a), jdk, kind, a) for jdk, kind, a, _ in corpus(javac=True)]
     if not archives:
         sys.exit('no corpus: run make corpus first')
     size, jdk, kind, archive = max(archives)
@@ -60,7 +65,8 @@ def main():
     java = java_for(jdk)
     if java:
         d = os.path.dirname(archive)
-        share = (['-XX:AOTMode=on', '-XX:AOTCache=' + archive] if kind == 'aot'
+        # An AOT cache records its class path; a run with another one fails.
+        share = (['-XX:AOTMode=on', '-XX:AOTCache=' + archive, '-cp', 'app.jar'] if kind in ('aot', 'javac')
                  else ['-Xshare:on', '-XX:SharedArchiveFile=' + archive])
         rows.append((f'JVM ({jdk}) maps it and logs its regions: java {" ".join(share[:1])} -Xlog:cds -version',
                      timed([java] + share + ['-Xlog:cds', '-version'], cwd=d, runs=5), None))
@@ -68,10 +74,106 @@ def main():
                      timed([java] + share + ['-XX:+UnlockDiagnosticVMOptions', '-XX:+VerifySharedSpaces',
                                              '-version'], cwd=d, runs=5), None))
     rows += layout_rows(args.aotdbg, args.gdb_jdk)
+    print_rows(rows)
+    map_bench(args.aotdbg)
+
+
+def print_rows(rows):
     width = max(len(r[0]) for r in rows)
     print(f'{"what":<{width}}  {"median ms":>10}  {"peak RSS":>10}')
     for label, ms, rss in rows:
-        print(f'{label:<{width}}  {ms:10.1f}  {(f"{rss / 1024:.1f} MB" if rss else "-"):>10}')
+        text = f'{ms:10.1f}' if isinstance(ms, float) else f'{ms:>10}'
+        print(f'{label:<{width}}  {text}  {(f"{rss / 1024:.1f} MB" if rss else "-"):>10}')
+
+
+def runs(cmd, n, cwd=None):
+    """Median wall time (ms) and peak RSS (KiB) of N runs of CMD, output
+    discarded; a failing run raises RuntimeError with its first stderr line."""
+    times, rss = [], 0
+    for _ in range(n):
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        err = p.stderr.read()
+        _, status, ru = os.wait4(p.pid, 0)
+        times.append((time.perf_counter() - t) * 1000)
+        rss = max(rss, ru.ru_maxrss)
+        if status:
+            line = err.decode('utf-8', 'replace').strip().splitlines()[:1]
+            raise RuntimeError(f'exit {os.waitstatus_to_exitcode(status)}: {line[0] if line else ""}')
+    return statistics.median(times), rss
+
+
+def object_named(mapfile, typ, name):
+    """Address of the first TYP object called NAME in the JVM's map."""
+    for sec, kind, text in map_lines(mapfile):
+        if kind == 'object' and sec in ('rw', 'ro'):
+            o = parse_meta(text)
+            if o and o[1] == typ and o[3] == name:
+                return o[0]
+    return None
+
+
+def map_bench(aotdbg):
+    """aot-map of each javac-trained cache beside the JVM writing the map of the same cache."""
+    caches = [(jdk, a, m) for jdk, kind, a, m in corpus(javac=True) if kind == 'javac']
+    if not caches:
+        print('\nno javac-trained cache: run make corpus (gen-corpus.sh) for aot-map beside the JVM\'s map')
+        return
+    for jdk, cache, mapfile in caches:
+        java = java_for(jdk)
+        major = int(next(j['version'] for j in jdks() if j['name'] == jdk).split('.')[0].split('+')[0])
+        size = os.path.getsize(cache)
+        d = os.path.dirname(cache)
+        print(f'\naot-map on {jdk}/javac.aot ({size / 1e6:.1f} MB), beside the JVM\'s own map of it '
+              f'({"at run time" if major >= 26 else "at dump time: AOTMode=create"})')
+        rows, got, failed = [], {}, []
+
+        def row(key, label, cmd, n, cwd=None):
+            try:
+                ms, rss = runs(cmd, n, cwd)
+                got[key] = (ms, rss)
+                rows.append((label, ms, rss))
+            except RuntimeError as e:
+                rows.append((label, 'FAILED', None))
+                failed.append(f'  {label}: {e}')
+
+        base = [aotdbg, cache, '-c']
+        row('map', 'aotdbg aot-map (whole cache, to /dev/null)', base + ['aot-map'], 5)
+        row('hex', 'aotdbg aot-map --hex', base + ['aot-map --hex'], 3)
+        row('stats', 'aotdbg aot-stats', base + ['aot-stats'], 5)
+        obj = object_named(mapfile, 'Class', 'java.lang.Object')
+        if obj:
+            row('refs', f'aotdbg aot-refs 0x{obj:x} (java.lang.Object\'s class)', base + [f'aot-refs 0x{obj:x}'], 5)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, 'jvm.map')
+            log = lambda level: [f'-Xlog:aot+map={level}:file={out}:none:filesize=0']
+            if major >= 26:
+                # The JVM maps the cache and prints its map while starting javac -version.
+                cmd = [java, '-XX:AOTMode=on', '-XX:AOTCache=javac.aot', '-cp', 'app.jar']
+                main = ['com.sun.tools.javac.Main', '-version']
+                row('jvm', 'JVM: javac -version with the cache', cmd + main, 5, d)
+                row('jvm_debug', 'JVM: the same, -Xlog:aot+map=debug (objects, no hex)', cmd + log('debug') + main, 5, d)
+                row('jvm_trace', 'JVM: the same, -Xlog:aot+map=trace (objects and hex)', cmd + log('trace') + main, 5, d)
+            else:
+                cmd = [java, '-XX:AOTMode=create', '-XX:AOTConfiguration=javac.aotconf',
+                       '-XX:AOTCache=' + os.path.join(tmp, 'javac.aot'), '-cp', 'app.jar']
+                row('jvm', 'JVM: AOTMode=create of the cache', cmd, 5, d)
+                row('jvm_debug', 'JVM: the same, -Xlog:aot+map=debug (objects, no hex)', cmd + log('debug'), 5, d)
+                row('jvm_trace', 'JVM: the same, -Xlog:aot+map=trace (objects and hex)', cmd + log('trace'), 5, d)
+        print_rows(rows)
+        if failed:
+            print('\n'.join(failed))
+        if 'jvm' in got:
+            for key, jkey, what in (('map', 'jvm_debug', 'objects only: aot-map vs aot+map=debug'),
+                                    ('hex', 'jvm_trace', 'with hex: aot-map --hex vs aot+map=trace')):
+                if key in got and jkey in got:
+                    cost = got[jkey][0] - got['jvm'][0]
+                    print(f'  {what}: the JVM\'s map costs {cost:.0f} ms (with minus without), aotdbg '
+                          f'{got[key][0]:.0f} ms: JVM/aotdbg = {cost / got[key][0]:.1f}x (target >= 10x)')
+        if 'map' in got:
+            rss = got['map'][1] * 1024
+            print(f'  aot-map peak RSS {rss / 1e6:.1f} MB for a {size / 1e6:.1f} MB cache: '
+                  f'{rss / size:.2f}x the cache size (target < 2x)')
 
 
 def once(cmd):

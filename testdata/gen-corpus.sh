@@ -8,6 +8,8 @@
 #   static.jsa    static archive from the app's class list (+ app.classlist)
 #   dynamic.jsa   dynamic archive on top of default.jsa
 #   app.aot       AOT cache (JDK 25+; + app.aotconf)
+#   javac.aot     AOT cache trained on javac (JDKs in $CORPUS_JAVAC_JDKS; + javac.aotconf):
+#                 the largest cache, for make bench and the map/stats tests
 # and for each archive X: X.map (map log: header fields, regions, @@ lines,
 # hex), X.dump.log (the dump's own output incl. the metadata statistics) and
 # X.run.log (a run of the app that must map the archive).
@@ -19,6 +21,10 @@
 # Idempotent: an archive whose files are all newer than app.jar, this script
 # (and, for dynamic.jsa, default.jsa) is skipped. Each archive is produced in a
 # staging directory and only moved into place once complete.
+#
+# CORPUS_KINDS="default static dynamic aot javac" limits the archive kinds made
+# (all by default): CORPUS_KINDS=javac adds the javac caches without touching
+# the other archives, even though editing this script made them look stale.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,6 +37,12 @@ APPJAR=$CACHE/app/app.jar
 
 # Options in the environment would silently change every dump and run.
 unset JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS CLASSPATH
+KINDS=${CORPUS_KINDS:-default static dynamic aot javac}
+JAVAC_JDKS=${CORPUS_JAVAC_JDKS:-jdk25 jdk26}
+# The javac training compiles the app's sources copied into this many packages:
+# deterministic, needs no src.zip (the Debian JDKs' src.zip links dangle), and
+# long enough for javac's hot methods to be profiled and compiled.
+JAVAC_COPIES=40
 
 log() { printf '[gen-corpus] %s\n' "$*" >&2; }
 die() { printf '[gen-corpus] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -138,6 +150,7 @@ outputs_of() {
     static)  echo app.classlist static.jsa static.map static.dump.log static.run.log ;;
     dynamic) echo dynamic.jsa dynamic.map dynamic.dump.log dynamic.run.log ;;
     aot)     echo app.aotconf app.record.log app.aot app.map app.dump.log app.run.log ;;
+    javac)   echo javac.aotconf javac.record.log javac.aot javac.map javac.dump.log javac.run.log ;;
   esac
 }
 
@@ -147,7 +160,7 @@ gen_archive() {
   local java=${WRAPPER_OF[$jdk]} v dir=$CORPUS/$jdk stage
   v=$(major_of "$jdk")
   stage=$dir/.stage-$a
-  local deps=("$APPJAR" "$SELF") outputs runargs=()
+  local deps=("$APPJAR" "$SELF") outputs runargs=() main=(App) ran='^App OK'
   read -r -a outputs <<<"$(outputs_of "$a")"
   case $a in
     default) runargs=(-Xshare:on -XX:SharedArchiveFile=default.jsa) ;;
@@ -155,6 +168,8 @@ gen_archive() {
     dynamic) deps+=("$dir/default.jsa")
              runargs=(-Xshare:on -XX:SharedArchiveFile=dynamic.jsa) ;;
     aot)     runargs=(-XX:AOTMode=on -XX:AOTCache=app.aot) ;;
+    javac)   runargs=(-XX:AOTMode=on -XX:AOTCache=javac.aot)
+             main=(com.sun.tools.javac.Main -version) ran='^javac ' ;;
   esac
   if fresh "$dir" "${deps[@]}" -- "${outputs[@]}"; then
     log "$jdk $a: up to date"
@@ -168,7 +183,7 @@ gen_archive() {
   mkdir -p "$stage"
   ln "$dir/app.jar" "$stage/app.jar"
   local base=$a
-  if [ "$a" = aot ]; then base=app; fi
+  case $a in aot) base=app ;; javac) base=javac ;; esac
   (
     cd "$stage"
     case $a in
@@ -206,6 +221,25 @@ gen_archive() {
           -XX:AOTCache=app.aot -cp app.jar $(dump_log_opt "$v") "$(map_opt "$v" app.map)" \
           || { fail "$jdk" "aot: -XX:AOTMode=create" "$stage/app.dump.log"; exit 1; }
         ;;
+      javac)
+        # javac from the jdk.compiler module, launched by class name so the
+        # class path (app.jar) is the same as the other caches'; the cache
+        # records it, and every run with the cache must repeat it.
+        local i f
+        for i in $(seq 0 $((JAVAC_COPIES - 1))); do
+          mkdir -p "javac-src/p$i"
+          for f in "$APPSRC"/*.java; do
+            { echo "package p$i;"; cat "$f"; } >"javac-src/p$i/${f##*/}"
+          done
+        done
+        find javac-src -name '*.java' | sort >javac-sources.txt
+        run_jvm javac.record.log "$java" -XX:AOTMode=record -XX:AOTConfiguration=javac.aotconf -cp app.jar \
+          com.sun.tools.javac.Main -d javac-classes @javac-sources.txt \
+          || { fail "$jdk" "javac: -XX:AOTMode=record" "$stage/javac.record.log"; exit 1; }
+        run_jvm javac.dump.log "$java" -XX:AOTMode=create -XX:AOTConfiguration=javac.aotconf \
+          -XX:AOTCache=javac.aot -cp app.jar $(dump_log_opt "$v") "$(map_opt "$v" javac.map)" \
+          || { fail "$jdk" "javac: -XX:AOTMode=create" "$stage/javac.dump.log"; exit 1; }
+        ;;
     esac
   ) || return 1
   # Everything but the run log is in the stage now; move it into place. The
@@ -223,9 +257,9 @@ gen_archive() {
   # to map it an error instead of a silent fallback.
   (
     cd "$dir"
-    run_jvm "$base.run.log.tmp" "$java" "${runargs[@]}" $(run_log_opt "$v") -cp app.jar App \
+    run_jvm "$base.run.log.tmp" "$java" "${runargs[@]}" $(run_log_opt "$v") -cp app.jar "${main[@]}" \
       || { fail "$jdk" "$a: run with the archive" "$dir/$base.run.log.tmp"; exit 1; }
-    grep -q '^App OK' "$base.run.log.tmp" \
+    grep -q "$ran" "$base.run.log.tmp" \
       || { fail "$jdk" "$a: app output missing from run" "$dir/$base.run.log.tmp"; exit 1; }
     mv "$base.run.log.tmp" "$base.run.log"
   ) || return 1
@@ -239,7 +273,9 @@ for jdk in "${SELECTED[@]}"; do
   [ "$dir/app.jar" -ef "$APPJAR" ] || ln -f "$APPJAR" "$dir/app.jar"
   archives=(default static dynamic)
   [ "$(major_of "$jdk")" -ge 25 ] && archives+=(aot)
+  [[ " $JAVAC_JDKS " == *" $jdk "* ]] && archives+=(javac)
   for a in "${archives[@]}"; do
+    [[ " $KINDS " == *" $a "* ]] || continue
     # dynamic.jsa needs default.jsa: do not try if that one failed.
     if [ $a = dynamic ] && [ ! -s "$dir/default.run.log" ]; then
       (cd "$dir" && rm -rf $(outputs_of dynamic) .stage-dynamic)
@@ -258,10 +294,12 @@ size() { if [ -e "$1" ]; then stat -c %s "$1"; else echo -; fi; }
   printf 'jdk\tarchive\tsize\tmap_size\tstatus\tversion\n'
   for jdk in "${SELECTED[@]}"; do
     dir=$CORPUS/$jdk
-    for a in default static dynamic aot; do
+    for a in default static dynamic aot javac; do
       [ $a = aot ] && [ "$(major_of "$jdk")" -lt 25 ] && continue
+      [ $a = javac ] && [[ " $JAVAC_JDKS " != *" $jdk "* ]] && continue
       file=$a.jsa map=$a.map status=ok
       [ $a = aot ] && file=app.aot map=app.map
+      [ $a = javac ] && file=javac.aot map=javac.map
       for f in $(outputs_of $a); do [ -s "$dir/$f" ] || status=INCOMPLETE; done
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$jdk" "$file" "$(size "$dir/$file")" "$(size "$dir/$map")" \
         "$status" "${VERSION_OF[$jdk]}"

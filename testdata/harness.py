@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,17 +37,36 @@ def check(name, ok, detail=''):
     return ok
 
 
-def run(args, input=None, timeout=120, env=None):
-    """Run aotdbg; returns (status, stdout, stderr)."""
+def _env(env=None):
     e = dict(os.environ)
     # The sanitizers must make any report fatal and visible.
     e.setdefault('ASAN_OPTIONS', 'abort_on_error=0:exitcode=86:detect_leaks=1')
     e.setdefault('UBSAN_OPTIONS', 'halt_on_error=1:exitcode=87:print_stacktrace=1')
     if env:
         e.update(env)
+    return e
+
+
+def run(args, input=None, timeout=120, env=None):
+    """Run aotdbg; returns (status, stdout, stderr)."""
     p = subprocess.run([AOTDBG] + list(args), input=input, capture_output=True, text=True, errors='replace',
-                       timeout=timeout, env=e)
+                       timeout=timeout, env=_env(env))
     return p.returncode, p.stdout, p.stderr
+
+
+def run_to_file(args, path, timeout=600, env=None):
+    """Run aotdbg with stdout written to PATH, byte for byte (outputs as large
+    as a map). Returns (status, stderr, seconds); status None after TIMEOUT s,
+    the process killed."""
+    t = time.monotonic()
+    with open(path, 'wb') as out:
+        try:
+            p = subprocess.run([AOTDBG] + list(args), stdout=out, stderr=subprocess.PIPE,
+                               timeout=timeout, env=_env(env))
+        except subprocess.TimeoutExpired as e:
+            err = (e.stderr or b'').decode('utf-8', 'replace')
+            return None, err, time.monotonic() - t
+    return p.returncode, p.stderr.decode('utf-8', 'replace'), time.monotonic() - t
 
 
 def run_json(args):
@@ -86,15 +106,19 @@ def each_archive(label, fn, kinds=None, need_map=True):
             check(f'{label} {jdk}/{kind}', False, f'{type(e).__name__}: {e}')
 
 
-def corpus():
-    """Every (jdk, kind, archive path, map log path) in the corpus."""
+def corpus(javac=False):
+    """Every (jdk, kind, archive path, map log path) in the corpus. With JAVAC,
+    also the AOT caches trained on javac (kind 'javac', 25 and 26 only): the
+    largest, for the tests that compare whole maps and tables."""
     out = []
     if not os.path.isdir(CORPUS):
         return out
+    kinds = [('default', 'default.jsa'), ('static', 'static.jsa'), ('dynamic', 'dynamic.jsa'), ('aot', 'app.aot')]
+    if javac:
+        kinds.append(('javac', 'javac.aot'))
     for jdk in sorted(os.listdir(CORPUS)):
         d = os.path.join(CORPUS, jdk)
-        for kind, name in (('default', 'default.jsa'), ('static', 'static.jsa'),
-                           ('dynamic', 'dynamic.jsa'), ('aot', 'app.aot')):
+        for kind, name in kinds:
             a = os.path.join(d, name)
             m = os.path.join(d, name.rsplit('.', 1)[0] + '.map')
             if os.path.exists(a):
@@ -129,6 +153,13 @@ def jvm_args(jdk, debug=True):
     if debug and jdk['dbg']:
         args += ['--debug-dir', jdk['dbg']]
     return args
+
+
+def archive_args(jdk_name, archive):
+    """aotdbg's leading arguments for ARCHIVE of the corpus JDK JDK_NAME: the
+    archive, and the layouts of that JDK's libjvm when the matrix has it."""
+    j = next((j for j in jdks() if j['name'] == jdk_name), None)
+    return [archive] + (jvm_args(j) if j else [])
 
 
 def main(argv):
