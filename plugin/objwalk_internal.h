@@ -29,7 +29,10 @@ struct aot_walk {
 	size_t inferred;		/* objects typed by shape (walk_infer.c) */
 	size_t dropped_problems;
 	bool oom;
-	/* walk_aot.c: sizes measured from the archive where the layout lacks them (stripped builds) */
+	/*
+	 * walk_aot_sizes.c: sizes measured from the archive where the layout
+	 * lacks them (no DWARF); [AOT_MT_ARRAY_OTHER] is a ci_records record's.
+	 */
 	uint64_t measured[AOT_MT_COUNT];
 };
 
