@@ -181,13 +181,18 @@ static struct aot_err *read_regions(struct aot_archive *ar)
 		}
 		char field[64];
 		snprintf(field, sizeof(field), "region %u (%s) file_offset/used", i, r->name);
+		r->avail = r->used;
 		if (r->used > 0 &&
-		    (r->file_offset > f->size || r->used > f->size - r->file_offset))
-			return aot_err_input(f->path, off + 24, field,
-					     "region bytes [0x%llx, 0x%llx) extend past the end of the file (size %llu)",
-					     (unsigned long long)r->file_offset,
-					     (unsigned long long)(r->file_offset + r->used),
-					     (unsigned long long)f->size);
+		    (r->file_offset > f->size || r->used > f->size - r->file_offset)) {
+			/* A file cut short: what it still holds can be salvaged. */
+			r->avail = r->file_offset > f->size ? 0 : f->size - r->file_offset;
+			if (!ar->damage)
+				ar->damage = aot_err_input(f->path, off + 24, field,
+					"region bytes [0x%llx, 0x%llx) extend past the end of the file (size %llu)",
+					(unsigned long long)r->file_offset,
+					(unsigned long long)(r->file_offset + r->used),
+					(unsigned long long)f->size);
+		}
 	}
 	return NULL;
 }
@@ -505,7 +510,9 @@ struct aot_err *aot_archive_open(const char *path, const struct aot_open_opts *o
 	for (unsigned i = 0; i < ar->nregions && !err; i++) {
 		struct aot_bitmap maps[2];
 		unsigned n;
-		err = aot_archive_bitmaps(ar, &ar->regions[i], maps, &n);
+		// A file cut short: its maps are checked when read, against what is left.
+		if (!ar->damage)
+			err = aot_archive_bitmaps(ar, &ar->regions[i], maps, &n);
 	}
 	if (err)
 		goto fail;
@@ -538,6 +545,7 @@ void aot_archive_destroy(struct aot_archive *ar)
 		return;
 	aot_archive_destroy(ar->base);
 	aot_err_free(ar->base_err);
+	aot_err_free(ar->damage);
 	free(ar->base_name);
 	aot_file_destroy(ar->file);
 	free(ar);

@@ -40,6 +40,7 @@ struct aot_region {
 	uint32_t crc;
 	bool read_only, allow_exec, is_heap, is_bitmap, mapped_from_file, in_reserved_space;
 	uint64_t file_offset, mapping_offset, used;
+	uint64_t avail;			/* of USED, the bytes the file holds (less when it is cut short) */
 	uint64_t oopmap_offset, oopmap_bits, ptrmap_offset, ptrmap_bits;
 	uint64_t mapped_base;
 	uint64_t header_off;		/* where its table entry is in the file */
@@ -80,6 +81,12 @@ struct aot_archive {
 	struct aot_archive *base;	/* dynamic: the loaded base archive */
 	struct aot_err *base_err;	/* dynamic: why the base could not be loaded */
 	unsigned hptr_scale;		/* multiplier of header narrow pointers (27) */
+	/*
+	 * Why the file cannot be read whole (a region past its end), or NULL.
+	 * Such an archive still opens: commands refuse it with this error,
+	 * except those that salvage what is there (aot-map).
+	 */
+	struct aot_err *damage;
 	/* Addresses the archive (with its base) occupies: [lo, hi). */
 	uint64_t space_lo, space_hi;
 };

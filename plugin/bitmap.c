@@ -61,6 +61,11 @@ static struct aot_err *make(const struct aot_archive *ar, const char *name, cons
 				     "%s of %llu bits at bm+0x%llx is larger than the bitmap region (%llu bytes used)",
 				     name, (unsigned long long)nbits, (unsigned long long)off,
 				     (unsigned long long)bm->used);
+	if (off > bm->avail || bytes > bm->avail - off)
+		return aot_err_input(ar->path, field_off, field,
+				     "%s of %llu bits at bm+0x%llx is past the end of the file (it holds %llu bytes "
+				     "of the bitmap region)", name, (unsigned long long)nbits, (unsigned long long)off,
+				     (unsigned long long)bm->avail);
 	*out = (struct aot_bitmap){
 		.name = name,
 		.bits = ar->file->data + bm->file_offset + off,

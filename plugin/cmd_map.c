@@ -125,11 +125,16 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	if (json)
 		aot_out_str(o, "archive", om->ar->path);
 	static const struct aot_col rcols[] = { { "name", "name", 0, AOT_LEFT } };
-	aot_out_begin_table(o, "regions", rcols, 1);
+	/* the header's fields are aot-header's; its section line opens the map */
+	if (!only && !json)
+		section_line(o, "header", 0, om->ar->header_size);
+	if (json)
+		aot_out_begin_table(o, "regions", rcols, 1);
 	for (int r = 0; r < 2; r++)
 		if (!only || !strcmp(only, region_names[r]))
 			map_region(m, om, r, o, hexdump);
-	aot_out_end_table(o);
+	if (json)
+		aot_out_end_table(o);
 	if (!only) {
 		const struct aot_region *bm = aot_archive_region(om->ar, "bm");
 		if (bm && !json)
@@ -192,5 +197,6 @@ const struct aot_cmd aot_cmd_map = {
 		"  --all       JDK 21: go on past the first filler array, where the JVM's own\n"
 		"              map stops with \"Unused heap space\"\n",
 	.example = "aot-map --region ro",
+	.salvage = true,
 	.run = run,
 };

@@ -38,6 +38,10 @@ struct aot_err *aot_cmd_execute(struct aot_session *s, int argc, char **argv, FI
 	const struct aot_cmd *cmd = aot_cmd_find(argv[0]);
 	if (!cmd)
 		return aot_errf(AOT_ERR_USAGE, "unknown command '%s' (try 'help')", argv[0]);
+	for (unsigned i = 0; i < s->narchives && !cmd->salvage; i++)
+		for (const struct aot_archive *ar = s->archives[i]; ar; ar = ar->base)
+			if (ar->damage)
+				return aot_err_copy(ar->damage);
 	char **args = calloc((size_t)argc + 1, sizeof(*args));
 	if (!args)
 		return &aot_enomem;

@@ -20,6 +20,7 @@ struct aot_cmd {
 	const char *help;	/* what it prints, options */
 	const char *example;	/* one example invocation */
 	enum aot_complete complete;
+	bool salvage;		/* runs on an archive cut short (aot_archive's damage) */
 	/* ARGV[0] is the command name; --json has been taken out already. */
 	struct aot_err *(*run)(struct aot_session *s, int argc, char **argv, struct aot_out *o);
 };

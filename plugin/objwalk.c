@@ -86,7 +86,18 @@ int aot_walk_region_of(const struct aot_walk *w, uint64_t addr)
 	return -1;
 }
 
-void aot_walk_problem(struct aot_walk *w, uint64_t addr, const char *fmt, ...)
+/* ADDR is in the part of rw/ro that a file cut short no longer holds. */
+static bool lost(const struct aot_walk *w, uint64_t addr)
+{
+	for (int r = 0; r < 2; r++) {
+		const struct aot_region *reg = aot_archive_region(w->om->ar, r ? "ro" : "rw");
+		if (reg && reg->avail < reg->used && addr >= w->om->base[r] + reg->avail && addr < w->om->top[r])
+			return true;
+	}
+	return false;
+}
+
+static void add_problem(struct aot_walk *w, uint64_t addr, const char *fmt, va_list ap)
 {
 	struct aot_objmap *om = w->om;
 	if (om->nproblems >= WALK_MAX_PROBLEMS) {
@@ -101,17 +112,37 @@ void aot_walk_problem(struct aot_walk *w, uint64_t addr, const char *fmt, ...)
 		}
 		om->problems = p;
 	}
-	va_list ap;
-	va_start(ap, fmt);
 	char *msg = NULL;
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
 	if (!msg) {
 		w->oom = true;
 		return;
 	}
 	om->problems[om->nproblems++] = (struct aot_problem){ addr, msg };
+}
+
+void aot_walk_problem(struct aot_walk *w, uint64_t addr, const char *fmt, ...)
+{
+	/* one problem (damage()) says where the file ends; not one per object it cut */
+	if (lost(w, addr)) {
+		w->lost++;
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	add_problem(w, addr, fmt, ap);
+	va_end(ap);
+}
+
+static void problem_at_end(struct aot_walk *w, uint64_t addr, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void problem_at_end(struct aot_walk *w, uint64_t addr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_problem(w, addr, fmt, ap);
+	va_end(ap);
 }
 
 void aot_walk_problem_err(struct aot_walk *w, uint64_t addr, struct aot_err *err)
@@ -232,6 +263,11 @@ static void drain(struct aot_walk *w)
 		struct aot_walk_item it = w->work[--w->nwork];
 		uint64_t size = 0, owner = it.owner;
 		struct aot_err *err = aot_walk_visit(w, it.addr, (enum aot_mtype)it.type, &size, &owner);
+		if (err && err->code == AOT_ERR_FAULT && lost(w, err->addr)) {
+			w->lost++;
+			aot_err_free(err);
+			continue;
+		}
 		if (err) {
 			aot_walk_problem(w, it.addr, "%s %s at 0x%016" PRIx64 " (reached from 0x%016" PRIx64
 					 "): %s", aot_mtype_article((enum aot_mtype)it.type),
@@ -367,22 +403,64 @@ static void lay_out(struct aot_walk *w)
 	qsort(om->v, om->n, sizeof(*om->v), cmp_mobj);
 }
 
+/*
+ * Without its class tables (a damaged or truncated archive), every word of
+ * rw and ro that holds a cloned vtable's address starts an object of that
+ * type: enough roots for the walk to salvage what is left.
+ */
+static void vptr_roots(struct aot_walk *w)
+{
+	for (int r = 0; r < 2; r++) {
+		const struct aot_region *reg = aot_archive_region(w->om->ar, r ? "ro" : "rw");
+		uint64_t end = w->om->base[r] + (reg ? reg->avail : 0);
+		for (uint64_t a = w->om->base[r]; a + 8 <= end && !w->oom; a += 8) {
+			enum aot_mtype t = aot_meta_vtype(w->m, a);
+			if (t != AOT_MT_UNKNOWN)
+				aot_walk_push(w, a, t, 0, 0);
+		}
+	}
+}
+
+/* Where a file cut short ends, as a problem at the first address it lost. */
+static void damage(struct aot_walk *w)
+{
+	const struct aot_archive *ar = w->om->ar;
+	for (int r = 0; r < 2; r++) {
+		const struct aot_region *reg = aot_archive_region(ar, r ? "ro" : "rw");
+		if (reg && reg->avail < reg->used)
+			problem_at_end(w, w->om->base[r] + reg->avail, "%s ends here, 0x%" PRIx64 " bytes into "
+					 "its %s region of 0x%" PRIx64 ": %s", ar->path, reg->avail, reg->name,
+					 reg->used, ar->damage ? ar->damage->msg : "");
+	}
+}
+
 static struct aot_err *build(struct aot_meta *m, const struct aot_archive *ar, struct aot_objmap *om)
 {
 	struct aot_walk w = { .m = m, .om = om };
 	om->ar = ar;
 	struct aot_err *err = set_regions(&w);
-	if (!err)
-		err = collect_slots(&w);
 	if (err)
 		return err;
+	damage(&w);
+	if ((err = collect_slots(&w))) {
+		aot_walk_problem(&w, 0, "the pointer maps: %s", err->msg);
+		aot_err_free(err);
+		free(om->slots);
+		om->slots = NULL;
+		om->nslots = 0;
+	}
 	struct aot_class_list cl;
-	if ((err = aot_classes_collect(m, &cl)))
-		return err;
-	for (size_t i = 0; i < cl.n; i++)
-		if (cl.v[i].ar == ar)
-			aot_walk_push(&w, cl.v[i].addr, cl.v[i].type, 0, 0);
-	aot_classes_free(&cl);
+	if ((err = aot_classes_collect(m, &cl))) {
+		aot_walk_problem(&w, err->addr, "the class tables: %s; objects found by their vtables instead",
+				 err->msg);
+		aot_err_free(err);
+		vptr_roots(&w);
+	} else {
+		for (size_t i = 0; i < cl.n; i++)
+			if (cl.v[i].ar == ar)
+				aot_walk_push(&w, cl.v[i].addr, cl.v[i].type, 0, 0);
+		aot_classes_free(&cl);
+	}
 	uint64_t *syms;
 	size_t nsyms;
 	err = aot_symbol_table(m->s, ar, &syms, &nsyms);
@@ -404,6 +482,8 @@ static struct aot_err *build(struct aot_meta *m, const struct aot_archive *ar, s
 	free(w.hkeys);
 	free(w.work);
 	free(w.edges);
+	if (w.lost)
+		aot_walk_problem(&w, 0, "%zu objects could not be read: the file ends before them", w.lost);
 	if (w.dropped_problems)
 		aot_walk_problem(&w, 0, "%zu more problems not listed", w.dropped_problems);
 	return w.oom ? &aot_enomem : NULL;

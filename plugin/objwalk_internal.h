@@ -28,6 +28,7 @@ struct aot_walk {
 	size_t nedges, capedges;
 	size_t inferred;		/* objects typed by shape (walk_infer.c) */
 	size_t dropped_problems;
+	size_t lost;			/* objects past the end of a file cut short */
 	bool oom;
 	/*
 	 * walk_aot_sizes.c: sizes measured from the archive where the layout

@@ -61,13 +61,21 @@ static struct aot_err *add_archive(struct aot_target *t, struct aot_file_mapping
 		struct aot_bitmap maps[2];
 		unsigned n = 0;
 		struct aot_err *err = aot_archive_bitmaps(ar, r, maps, &n);
+		if (err && ar->damage) {
+			/* a file cut short may have lost its bitmap: its words are read as stored */
+			aot_err_free(err);
+			err = NULL;
+			n = 0;
+		}
 		if (err)
 			return err;
 		for (unsigned k = 0; k < n; k++)
 			if (maps[k].slot_size == 8)	// native pointers, not narrow oops
 				s->maps[s->nmaps++] = maps[k];
 		uint64_t start = r->is_heap ? r->addr : r->addr + delta;
-		err = aot_target_add_segment(t, start, r->used, read_region, s, "file", r->name);
+		if (!r->avail)
+			continue;
+		err = aot_target_add_segment(t, start, r->avail, read_region, s, "file", r->name);
 		if (err) {
 			struct aot_err *e2 = aot_errf(AOT_ERR_FORMAT, "%s: %s", ar->path, err->msg);
 			aot_err_free(err);

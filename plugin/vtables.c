@@ -76,25 +76,35 @@ struct aot_err *aot_vtables_load(struct aot_meta *m, const struct aot_archive *a
 	vt->ar = ar;
 	vt->index = index;
 	vt->n = 0;
-	uint64_t next = 0;
+	uint64_t next = 0, first;
+	struct aot_err *err = entry_addr(m, ar, index, &first);
+	if (err && ar->damage) {
+		/*
+		 * A file cut short loses the index (in ro's tail), not the records:
+		 * the JVM allocates them first in rw, end to end.
+		 */
+		const struct aot_region *rw = aot_archive_region(ar, "rw");
+		aot_err_free(err);
+		err = NULL;
+		first = rw ? aot_meta_from_requested(m, ar, rw->addr) : 0;
+		index = 0;
+	}
+	if (err) {
+		struct aot_err *e = aot_errf(AOT_ERR_FORMAT, "%s: cloned vtable index at 0x%" PRIx64
+					     " unreadable: %s", ar->path, index, err->msg);
+		aot_err_free(err);
+		return e;
+	}
 	for (unsigned k = 0; k < AOT_MAX_VTABLE_KINDS; k++) {
-		uint64_t info, size;
-		struct aot_err *err = entry_addr(m, ar, index + 8 * k, &info);
-		if (!err && k > 0 && info != next)
-			break;	// the run of CppVtableInfo records ends here
-		if (!err)
-			err = aot_meta_u64(m, info, &size);
-		if (err) {
-			if (k > 0) {
-				aot_err_free(err);
-				break;
-			}
-			struct aot_err *e = aot_errf(AOT_ERR_FORMAT, "%s: cloned vtable index at 0x%" PRIx64
-						     " unreadable: %s", ar->path, index, err->msg);
-			aot_err_free(err);
-			return e;
+		uint64_t info = first, size;
+		if (k > 0 && index) {
+			if (!aot_ok(entry_addr(m, ar, index + 8 * k, &info)) || info != next)
+				break;	// the run of CppVtableInfo records ends here
+		} else if (k > 0) {
+			info = next;
 		}
-		if (size == 0 || size > MAX_VTABLE_SLOTS)
+		if (!aot_ok(aot_meta_u64(m, info, &size)) || size == 0 || size > MAX_VTABLE_SLOTS ||
+		    (!index && k == nkinds))
 			break;
 		vt->vtable[k] = info + 8;
 		vt->size[k] = size;

@@ -26,7 +26,7 @@ static void push_field(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum aot
 		aot_walk_push(w, v, t, owner, obj + off);
 }
 
-/* An Array<E*>: the array is a TypeArrayU8; elements of type ELEM are queued (vtable types need not be). */
+/* An Array<E*>: the array is a TypeArrayU8; its elements are queued as ELEM, or by their vtables. */
 static void push_ptr_array(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum aot_mtype elem)
 {
 	uint64_t arr, off = 0;
@@ -36,7 +36,7 @@ static void push_ptr_array(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum
 		return;
 	aot_ok(aot_meta_off(w->m, f, &off));
 	aot_walk_push(w, arr, AOT_MT_ARRAY_U8, 0, obj + off);
-	if (elem == AOT_MT_UNKNOWN || aot_walk_region_of(w, arr) < 0)
+	if (aot_walk_region_of(w, arr) < 0)
 		return;
 	struct aot_err *err = aot_meta_array(w->m, arr, AOT_LF_ARRAY_KLASS_DATA, 1u << 20, &n, &data);
 	if (err) {
@@ -47,8 +47,12 @@ static void push_ptr_array(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t e;
-		if (aot_ok(aot_meta_u64(w->m, data + 8 * (uint64_t)i, &e)))
-			aot_walk_push(w, e, elem, 0, data + 8 * (uint64_t)i);
+		if (!aot_ok(aot_meta_u64(w->m, data + 8 * (uint64_t)i, &e)) || !e)
+			continue;
+		/* Elements with a vtable type themselves: the pointer map need not be there. */
+		enum aot_mtype t = elem == AOT_MT_UNKNOWN ? aot_meta_vtype(w->m, e) : elem;
+		if (t != AOT_MT_UNKNOWN)
+			aot_walk_push(w, e, t, 0, data + 8 * (uint64_t)i);
 	}
 }
 
