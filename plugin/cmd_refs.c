@@ -18,6 +18,11 @@ static void out_obj(struct aot_meta *m, struct aot_out *o, const char *prefix, c
 	free(name);
 }
 
+static bool in_misc(const struct aot_objmap *om, uint64_t a)
+{
+	return (a >= om->misc[0] && a < om->end[0]) || (a >= om->misc[1] && a < om->end[1]);
+}
+
 static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct aot_out *o)
 {
 	static const struct aot_col cols[] = {
@@ -61,8 +66,15 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 			aot_out_hex(o, "holder", h->addr, 16);
 			aot_out_u64(o, "offset", om->slots[i] - h->addr);
 			out_obj(m, o, "holder_", h);
+		} else if (in_misc(om, om->slots[i])) {
+			/* the tables and serialized data after the last object */
+			int r = om->slots[i] >= om->misc[1] && om->slots[i] < om->end[1];
+			aot_out_hex(o, "holder", om->misc[r], 16);
+			aot_out_u64(o, "offset", om->slots[i] - om->misc[r]);
+			aot_out_str(o, "holder_type", "Misc data");
+			aot_out_str(o, "holder_name", "");
 		} else {
-			/* the tables and serialized data after the last object, or the vtables before the first */
+			/* the vtables before the first object, or an InstanceKlass's RunTimeClassInfo word */
 			aot_out_str(o, "holder", NULL);
 			aot_out_str(o, "holder_type", "Misc data");
 			aot_out_str(o, "holder_name", "");
