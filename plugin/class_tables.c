@@ -878,11 +878,12 @@ static struct aot_err *ct_table_size(struct ct_ctx *c, size_t slot, const char *
 	if ((err = aot_target_read_u32(c->t, h.bucket_addr + 4 * (uint64_t)h.buckets, &last)))
 		return err;
 	/*
-	 * Each is an Array<u4> (its int length, then the words: buckets + 1 of
-	 * them, and the entries' words), rounded to 8 bytes.
+	 * Buckets + 1 words, and the entries' words, each rounded to 8 bytes;
+	 * up to 26 each is an Array<u4>, whose int length comes first.
 	 */
-	ts->bucket_bytes = (4 + 4 * ((uint64_t)h.buckets + 1) + 7) & ~7ull;
-	ts->entry_bytes = (4 + 4 * (uint64_t)(last & CT_BUCKET_OFFSET_MASK) + 7) & ~7ull;
+	uint64_t hdr = c->rc->feature <= 26 ? 4 : 0;
+	ts->bucket_bytes = (hdr + 4 * ((uint64_t)h.buckets + 1) + 7) & ~7ull;
+	ts->entry_bytes = (hdr + 4 * (uint64_t)(last & CT_BUCKET_OFFSET_MASK) + 7) & ~7ull;
 	return NULL;
 }
 

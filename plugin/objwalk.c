@@ -474,6 +474,8 @@ static struct aot_err *build(struct aot_meta *m, const struct aot_archive *ar, s
 	drain(&w);
 	aot_walk_roots(&w);
 	drain(&w);
+	if (ar->base && !aot_ok(aot_objmap_get(m, ar->base, &w.base_om)))
+		w.base_om = NULL;
 	/* Each round of inference shrinks the gaps the next one measures. */
 	for (int round = 0; round < 4 && aot_walk_infer(&w); round++)
 		drain(&w);
@@ -498,6 +500,7 @@ void aot_objmap_free(struct aot_objmap *om)
 	free(om->problems);
 	free(om->v);
 	free(om->slots);
+	free(om->learned);
 	free(om);
 }
 

@@ -29,6 +29,13 @@ struct aot_problem {
 	char *msg;
 };
 
+/* A field typed by walk_infer.c: HOLDER's pointer at OFF points at arrays of 1 << KIND bytes. */
+struct aot_learned {
+	uint8_t holder;
+	uint32_t off;
+	uint8_t kind;
+};
+
 struct aot_objmap {
 	const struct aot_archive *ar;
 	struct aot_mobj *v;	/* sorted by address, Unknown gaps included */
@@ -38,6 +45,8 @@ struct aot_objmap {
 	uint64_t misc[2];		/* where Misc data starts (== end[i] if none) */
 	size_t unknown, unknown_bytes;
 	size_t inferred;	/* typed by shape, for want of a field's layout (stripped builds) */
+	struct aot_learned *learned;
+	size_t nlearned;
 	struct aot_problem *problems;
 	size_t nproblems;
 	/* every marked pointer slot of rw and ro, sorted, session space */

@@ -19,6 +19,7 @@ struct aot_walk_edge {
 struct aot_walk {
 	struct aot_meta *m;
 	struct aot_objmap *om;
+	const struct aot_objmap *base_om;	/* a dynamic archive's base's map, for walk_infer.c */
 	size_t cap;			/* of om->v */
 	uint64_t *hkeys;		/* objects already queued: open addressing */
 	size_t hcap, hn;
@@ -27,6 +28,8 @@ struct aot_walk {
 	struct aot_walk_edge *edges;
 	size_t nedges, capedges;
 	size_t inferred;		/* objects typed by shape (walk_infer.c) */
+	uint64_t *starts;		/* walk_infer.c: the edges' targets, sorted */
+	size_t nstarts;
 	size_t dropped_problems;
 	size_t lost;			/* objects past the end of a file cut short */
 	bool oom;

@@ -9,7 +9,8 @@
  * lies the array's size for the right element size.  All the targets of one
  * field (holder type and slot offset) are the same type, so a field is typed
  * when two thirds of the targets whose room fits only one element size
- * agree, and none is too big for any array.  The test compares the result
+ * agree, and none is too big for any array.  A dynamic archive has too few
+ * classes to vote well: its fields take the types its base archive's showed.  The test compares the result
  * with the JVM's map of a stripped build's archives.
  */
 #include <inttypes.h>
@@ -30,7 +31,13 @@ static uint64_t array_bytes(uint64_t len, uint64_t esz)
 	return (one + (len ? len - 1 : 0) * esz + 7) & ~7ull;
 }
 
-/* Bytes from ADDR to the next object already known (or the region's top). */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Bytes from ADDR to the next object already known or pointed at (or the region's top). */
 static uint64_t room(const struct aot_walk *w, uint64_t addr)
 {
 	const struct aot_objmap *om = w->om;
@@ -46,7 +53,41 @@ static uint64_t room(const struct aot_walk *w, uint64_t addr)
 	uint64_t end = r < 0 ? addr : om->top[r];
 	if (lo < om->n && om->v[lo].addr < end)
 		end = om->v[lo].addr;
+	/* every pointer target is where some object starts */
+	lo = 0;
+	hi = w->nstarts;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->starts[mid] <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < w->nstarts && w->starts[lo] < end)
+		end = w->starts[lo];
 	return end - addr;
+}
+
+static int learned_type(const struct aot_objmap *om, uint8_t holder, uint32_t off)
+{
+	for (size_t i = 0; om && i < om->nlearned; i++)
+		if (om->learned[i].holder == holder && om->learned[i].off == off)
+			return om->learned[i].kind;
+	return -1;
+}
+
+static void learn(struct aot_walk *w, uint8_t holder, uint32_t off, int kind)
+{
+	struct aot_objmap *om = w->om;
+	if (learned_type(om, holder, off) >= 0)
+		return;
+	struct aot_learned *v = realloc(om->learned, (om->nlearned + 1) * sizeof(*v));
+	if (!v) {
+		w->oom = true;
+		return;
+	}
+	om->learned = v;
+	om->learned[om->nlearned++] = (struct aot_learned){ holder, off, (uint8_t)kind };
 }
 
 struct vote {
@@ -71,6 +112,15 @@ bool aot_walk_infer(struct aot_walk *w)
 	bool pushed = false;
 	aot_walk_sort(w);
 	qsort(w->edges, w->nedges, sizeof(*w->edges), cmp_edge);
+	w->starts = malloc((w->nedges + 1) * sizeof(*w->starts));
+	w->nstarts = 0;
+	if (!w->starts) {
+		w->oom = true;
+		return false;
+	}
+	for (size_t i = 0; i < w->nedges; i++)
+		w->starts[w->nstarts++] = w->edges[i].target;
+	qsort(w->starts, w->nstarts, sizeof(*w->starts), cmp_u64);
 	for (size_t i = 0; i < w->nedges;) {
 		size_t j = i;
 		struct vote v = { .holder = w->edges[i].holder, .off = w->edges[i].off };
@@ -107,7 +157,12 @@ bool aot_walk_infer(struct aot_walk *w)
 		}
 		if (best >= 0 && (3 * v.fits[best] < 2 * votes || v.fits[best] < MIN_VOTES))
 			best = -1;
+		/* A dynamic archive's fields are its base's: what the base (more of them) showed holds. */
+		int known = learned_type(w->base_om, v.holder, v.off);
+		if (known >= 0)
+			best = known, v.conflict = false;
 		if (untyped && best >= 0 && !v.conflict) {
+			learn(w, v.holder, v.off, best);
 			for (size_t e = i; e < j; e++) {
 				uint64_t t = w->edges[e].target;
 				uint32_t len;
@@ -122,5 +177,8 @@ bool aot_walk_infer(struct aot_walk *w)
 		}
 		i = j;
 	}
+	free(w->starts);
+	w->starts = NULL;
+	w->nstarts = 0;
 	return pushed;
 }
