@@ -259,7 +259,7 @@ static void detect_hptr_scale(struct aot_archive *ar)
 		uint64_t addr = ar->requested_base + v * scales[i];
 		for (unsigned j = 0; j < ar->nregions; j++) {
 			const struct aot_region *r = &ar->regions[j];
-			if (!r->mappable || r->is_heap || addr < r->addr || addr + 16 > r->addr + r->used)
+			if (!r->mappable || r->is_heap || addr < r->addr || addr + 16 > r->addr + r->avail)
 				continue;
 			const uint8_t *p = ar->file->data + r->file_offset + (addr - r->addr);
 			if (le(p, 8) == UINT64_MAX) {

@@ -325,6 +325,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		status = 2;
 	}
+	// An archive cut short is refused once, as at opening, unless a command salvages it.
+	bool salvage = false;
+	for (int i = 0; i < ncmds; i++)
+		salvage |= aot_cmd_line_salvages(cmds[i]);
+	if (!status && ncmds && !salvage && aot_session_damage(g_session))
+		status = report(aot_err_copy(aot_session_damage(g_session)));
 	if (status)
 		goto out;
 	// Every -c command runs; the exit status is the worst of them.

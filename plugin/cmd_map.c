@@ -63,7 +63,7 @@ static void map_region(struct aot_meta *m, const struct aot_objmap *om, int r, s
 	char title[32];
 	snprintf(title, sizeof(title), "%s region", region_names[r]);
 	if (aot_out_is_json(o)) {
-		aot_out_row_begin(o);
+		aot_out_begin(o, NULL, NULL);
 		aot_out_str(o, "name", region_names[r]);
 		aot_out_hex(o, "base", om->base[r], 16);
 		aot_out_hex(o, "end", om->top[r], 16);
@@ -88,7 +88,7 @@ static void map_region(struct aot_meta *m, const struct aot_objmap *om, int r, s
 			aot_out_hex(o, "misc_data", om->misc[r], 16);
 			aot_out_u64(o, "misc_data_bytes", om->end[r] - om->misc[r]);
 		}
-		aot_out_row_end(o);
+		aot_out_end(o);
 	} else if (om->misc[r] < om->end[r]) {
 		aot_out_text(o, "0x%016" PRIx64 ": @@ Misc data %" PRIu64 " bytes", om->misc[r],
 			     om->end[r] - om->misc[r]);
@@ -124,17 +124,16 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	aot_out_begin(o, "map", NULL);
 	if (json)
 		aot_out_str(o, "archive", om->ar->path);
-	static const struct aot_col rcols[] = { { "name", "name", 0, AOT_LEFT } };
 	/* the header's fields are aot-header's; its section line opens the map */
 	if (!only && !json)
 		section_line(o, "header", 0, om->ar->header_size);
 	if (json)
-		aot_out_begin_table(o, "regions", rcols, 1);
+		aot_out_begin_list(o, "regions", NULL);
 	for (int r = 0; r < 2; r++)
 		if (!only || !strcmp(only, region_names[r]))
 			map_region(m, om, r, o, hexdump);
 	if (json)
-		aot_out_end_table(o);
+		aot_out_end_list(o);
 	if (!only) {
 		const struct aot_region *bm = aot_archive_region(om->ar, "bm");
 		if (bm && !json)
@@ -167,14 +166,16 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	if (json)
 		aot_out_end_list(o);
 	aot_out_end(o);
-	aot_out_diag(o, "aot-map: %zu unknown objects (%zu bytes), %zu problems", om->unknown, om->unknown_bytes,
-		     om->nproblems);
-	if (om->nproblems) {
-		aot_err_free(heap_err);
-		return aot_errf(AOT_ERR_FORMAT, "%s: %zu problems found while walking the archive's objects",
-				om->ar->path, om->nproblems);
-	}
-	return heap_err;
+	/* Each problem has had its line; the count closes the run, as its error when there are any. */
+	size_t problems = om->nproblems + (heap_err != NULL);
+	aot_err_free(heap_err);
+	if (problems)
+		return aot_errf(AOT_ERR_FORMAT, "%s: %zu unknown objects (%zu bytes), %zu problems", om->ar->path,
+				om->unknown, om->unknown_bytes, problems);
+	if (om->unknown)
+		aot_out_diag(o, "aot-map: %zu unknown objects (%zu bytes), 0 problems", om->unknown,
+			     om->unknown_bytes);
+	return NULL;
 }
 
 const struct aot_cmd aot_cmd_map = {

@@ -26,6 +26,18 @@ const struct aot_cmd *aot_cmd_find(const char *name)
 	return NULL;
 }
 
+bool aot_cmd_line_salvages(const char *line)
+{
+	char name[64];
+	size_t n = strcspn(line + strspn(line, " \t"), " \t");
+	if (n >= sizeof(name))
+		return false;
+	memcpy(name, line + strspn(line, " \t"), n);
+	name[n] = 0;
+	const struct aot_cmd *c = aot_cmd_find(name);
+	return c && c->salvage;
+}
+
 const struct aot_cmd *aot_cmd_at(size_t i)
 {
 	return i < sizeof(table) / sizeof(table[0]) - 1 ? table[i] : NULL;
@@ -38,10 +50,9 @@ struct aot_err *aot_cmd_execute(struct aot_session *s, int argc, char **argv, FI
 	const struct aot_cmd *cmd = aot_cmd_find(argv[0]);
 	if (!cmd)
 		return aot_errf(AOT_ERR_USAGE, "unknown command '%s' (try 'help')", argv[0]);
-	for (unsigned i = 0; i < s->narchives && !cmd->salvage; i++)
-		for (const struct aot_archive *ar = s->archives[i]; ar; ar = ar->base)
-			if (ar->damage)
-				return aot_err_copy(ar->damage);
+	const struct aot_err *damage = aot_session_damage(s);
+	if (damage && !cmd->salvage)
+		return aot_err_copy(damage);
 	char **args = calloc((size_t)argc + 1, sizeof(*args));
 	if (!args)
 		return &aot_enomem;

@@ -25,6 +25,9 @@ struct aot_cmd {
 	struct aot_err *(*run)(struct aot_session *s, int argc, char **argv, struct aot_out *o);
 };
 
+/* Whether the command LINE names runs on an archive cut short. */
+bool aot_cmd_line_salvages(const char *line);
+
 /* The I-th command, or NULL past the last one. */
 const struct aot_cmd *aot_cmd_at(size_t i);
 

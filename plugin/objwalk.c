@@ -352,7 +352,8 @@ static int cmp_mobj(const void *a, const void *b)
 
 void aot_walk_sort(struct aot_walk *w)
 {
-	qsort(w->om->v, w->om->n, sizeof(*w->om->v), cmp_mobj);
+	if (w->om->n)
+		qsort(w->om->v, w->om->n, sizeof(*w->om->v), cmp_mobj);
 }
 
 /* The JVM reserves one word before each InstanceKlass for its RunTimeClassInfo pointer. */
@@ -369,7 +370,7 @@ static bool is_klass_prefix(const struct aot_mobj *next, uint64_t gap)
 static void lay_out(struct aot_walk *w)
 {
 	struct aot_objmap *om = w->om;
-	qsort(om->v, om->n, sizeof(*om->v), cmp_mobj);
+	aot_walk_sort(w);
 	size_t n = om->n;
 	for (int r = 0; r < 2; r++) {
 		uint64_t cur = 0;
@@ -400,7 +401,7 @@ static void lay_out(struct aot_walk *w)
 		if (cur)
 			om->misc[r] = cur;
 	}
-	qsort(om->v, om->n, sizeof(*om->v), cmp_mobj);
+	aot_walk_sort(w);
 }
 
 /*

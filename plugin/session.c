@@ -45,6 +45,15 @@ struct aot_err *aot_session_open(struct aot_session *s, const char *path)
 	return NULL;
 }
 
+const struct aot_err *aot_session_damage(const struct aot_session *s)
+{
+	for (unsigned i = 0; i < s->narchives; i++)
+		for (const struct aot_archive *ar = s->archives[i]; ar; ar = ar->base)
+			if (ar->damage)
+				return ar->damage;
+	return NULL;
+}
+
 struct aot_err *aot_session_require_complete(const struct aot_session *s)
 {
 	struct aot_err *err = NULL;

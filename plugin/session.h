@@ -58,6 +58,8 @@ AOT_PUBLIC struct aot_err *aot_session_open(struct aot_session *s, const char *p
  * base archive: what commands that place archives in memory need.
  */
 struct aot_err *aot_session_require_complete(const struct aot_session *s);
+/* Why an archive of the session cannot be read whole (archive.h: damage), or NULL: borrowed. */
+const struct aot_err *aot_session_damage(const struct aot_session *s);
 
 /* The mapped base of archive AR in this session (requested base if not relocated). */
 uint64_t aot_session_mapped_base(const struct aot_session *s, const struct aot_archive *ar);

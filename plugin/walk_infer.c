@@ -110,6 +110,8 @@ static int cmp_edge(const void *a, const void *b)
 bool aot_walk_infer(struct aot_walk *w)
 {
 	bool pushed = false;
+	if (!w->nedges)
+		return false;
 	aot_walk_sort(w);
 	qsort(w->edges, w->nedges, sizeof(*w->edges), cmp_edge);
 	w->starts = malloc((w->nedges + 1) * sizeof(*w->starts));

@@ -14,6 +14,9 @@
 #include "objwalk_internal.h"
 #include "symbol.h"
 
+/* Deeper class hierarchies than this are loops: java.lang.Object is a few dozen supers away at most. */
+#define MAX_SUPER_DEPTH 1024
+
 /* Array element sizes and data offsets for AOT_MT_ARRAY_OTHER ride in the owner word. */
 #define OTHER(esz, doff) (((uint64_t)(doff) << 32) | (uint32_t)(esz))
 
@@ -78,7 +81,18 @@ static struct aot_err *visit_klass(struct aot_walk *w, uint64_t addr, uint64_t *
 		return err;
 	*size = k.size;
 	enum aot_mtype t = k.type;
+	uint64_t super = k.super;
 	aot_klass_fini(&k);
+	/* The walk itself ends on cycles; a class hierarchy must not have them. */
+	for (unsigned depth = 0; super; depth++) {
+		if (super == addr || depth == MAX_SUPER_DEPTH) {
+			aot_walk_problem(w, addr, "the superclass chain of the class at 0x%016" PRIx64 " loops "
+					 "(through 0x%016" PRIx64 ")", addr, super);
+			break;
+		}
+		if (!aot_ok(aot_meta_get(w->m, super, AOT_LF_KLASS_SUPER, &super)))
+			break;
+	}
 	push_field(w, addr, AOT_LF_KLASS_NAME, AOT_MT_SYMBOL, 0);
 	push_ptr_array(w, addr, AOT_LF_KLASS_SECONDARY_SUPERS, AOT_MT_UNKNOWN);
 	if (!aot_mtype_is_instance_klass(t))

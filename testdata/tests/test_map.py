@@ -248,6 +248,8 @@ def test_map_json():
                 aot_map(jdk, archive, out)
                 counts = {s: len(v) for s, v in MapObjects(out).objects.items()}
         per_region = {n: len(r['objects']) for n, r in regions.items()}
+        if doc.get('heap_objects'):
+            per_region['hp'] = len(doc['heap_objects'])
         n_json = sum(per_region.values())
         n_text = sum(counts.values())
         print(f'  {label}: {n_json} objects in JSON, {n_text} @@ lines in text')
