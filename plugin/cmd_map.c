@@ -83,11 +83,15 @@ static void map_region(struct aot_meta *m, const struct aot_objmap *om, int r, s
 	if (hexdump)
 		hex(m, o, at, om->misc[r], om->top[r]);
 	if (aot_out_is_json(o)) {
-		aot_out_end_table(o);
 		if (om->misc[r] < om->end[r]) {
-			aot_out_hex(o, "misc_data", om->misc[r], 16);
-			aot_out_u64(o, "misc_data_bytes", om->end[r] - om->misc[r]);
+			aot_out_row_begin(o);
+			aot_out_hex(o, "address", om->misc[r], 16);
+			aot_out_str(o, "type", "Misc data");
+			aot_out_u64(o, "size", om->end[r] - om->misc[r]);
+			aot_out_str(o, "name", NULL);
+			aot_out_row_end(o);
 		}
+		aot_out_end_table(o);
 		aot_out_end(o);
 	} else if (om->misc[r] < om->end[r]) {
 		aot_out_text(o, "0x%016" PRIx64 ": @@ Misc data %" PRIu64 " bytes", om->misc[r],
