@@ -708,57 +708,6 @@ struct aot_err *aot_class_tables(struct aot_session *s, const struct aot_archive
 	return NULL;
 }
 
-struct ct_syms {
-	uint64_t *v;
-	size_t n, cap;
-};
-
-static struct aot_err *ct_symbol(struct ct_ctx *c, uint32_t value, void *arg)
-{
-	struct ct_syms *x = arg;
-	uint64_t sym = ct_narrow(c, value);
-	if (!sym || !ct_in_archive(c, sym))
-		return ct_err(c, c->sd, "SymbolTable", "value 0x%x is not inside the archive", value);
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? 2 * x->cap : 4096;
-		uint64_t *v = realloc(x->v, cap * sizeof(*v));
-		if (!v)
-			return &aot_enomem;
-		x->v = v;
-		x->cap = cap;
-	}
-	x->v[x->n++] = sym;
-	return NULL;
-}
-
-struct aot_err *aot_symbol_table(struct aot_session *s, const struct aot_archive *ar,
-				 uint64_t **ret, size_t *n)
-{
-	struct ct_ctx c;
-	struct ct_syms x = { 0 };
-	size_t slot = 0;
-	memset(&c, 0, sizeof(c));
-	*ret = NULL;
-	*n = 0;
-	struct aot_err *err = ct_open(&c, s, ar, false);
-	if (!err && ar->kind != AOT_KIND_DYNAMIC) {
-		size_t uni;
-		err = ct_find_tag(&c, 1, c.rc->uni_tag, &uni);
-		if (!err)
-			err = ct_find_tag(&c, uni + 1, c.rc->tbl_tag, &slot);
-		slot++;
-	}
-	if (!err)
-		err = ct_table_walk(&c, slot, "SymbolTable", ct_symbol, &x);
-	if (err) {
-		free(x.v);
-		return err;
-	}
-	*ret = x.v;
-	*n = x.n;
-	return NULL;
-}
-
 struct ct_values {
 	uint64_t *v;
 	size_t n, cap;
@@ -780,6 +729,43 @@ static struct aot_err *ct_value(struct ct_ctx *c, uint32_t value, void *arg)
 		x->cap = cap;
 	}
 	x->v[x->n++] = p;
+	return NULL;
+}
+
+/* The slot of the SymbolTable's header: after the tables tag, or the dynamic stream's first. */
+static struct aot_err *ct_symbol_table_slot(struct ct_ctx *c, size_t *slot)
+{
+	size_t uni;
+	*slot = 0;
+	if (c->ar->kind == AOT_KIND_DYNAMIC)
+		return NULL;
+	struct aot_err *err = ct_find_tag(c, 1, c->rc->uni_tag, &uni);
+	if (!err)
+		err = ct_find_tag(c, uni + 1, c->rc->tbl_tag, slot);
+	++*slot;
+	return err;
+}
+
+struct aot_err *aot_symbol_table(struct aot_session *s, const struct aot_archive *ar,
+				 uint64_t **ret, size_t *n)
+{
+	struct ct_ctx c;
+	struct ct_values x = { 0 };
+	size_t slot = 0;
+	memset(&c, 0, sizeof(c));
+	*ret = NULL;
+	*n = 0;
+	struct aot_err *err = ct_open(&c, s, ar, false);
+	if (!err)
+		err = ct_symbol_table_slot(&c, &slot);
+	if (!err)
+		err = ct_table_walk(&c, slot, "SymbolTable", ct_value, &x);
+	if (err) {
+		free(x.v);
+		return err;
+	}
+	*ret = x.v;
+	*n = x.n;
 	return NULL;
 }
 
@@ -896,13 +882,8 @@ struct aot_err *aot_string_symbol_tables(struct aot_session *s, const struct aot
 	memset(symbols, 0, sizeof(*symbols));
 	memset(strings, 0, sizeof(*strings));
 	struct aot_err *err = ct_open(&c, s, ar, false);
-	if (!err && ar->kind != AOT_KIND_DYNAMIC) {
-		size_t uni;
-		err = ct_find_tag(&c, 1, c.rc->uni_tag, &uni);
-		if (!err)
-			err = ct_find_tag(&c, uni + 1, c.rc->tbl_tag, &slot);
-		slot++;
-	}
+	if (!err)
+		err = ct_symbol_table_slot(&c, &slot);
 	if (!err)
 		err = ct_table_size(&c, slot, "SymbolTable", symbols);
 	/* The StringTable (static archives only) follows the SymbolTable's 4 slots. */

@@ -4,6 +4,7 @@
 
 #include "archive.h"
 #include "heap.h"
+#include "strbuf.h"
 
 struct heap_klass_slot {
 	uint64_t addr;
@@ -40,16 +41,6 @@ struct aot_heap_priv {
 
 void aot_heap_priv_free(struct aot_heap *h);
 
-/* A growing byte string; on allocation failure it becomes NULL and appends stop. */
-struct aot_sbuf {
-	char *s;
-	size_t n, cap;
-	bool failed;
-};
-void aot_sb_add(struct aot_sbuf *b, const char *s, size_t n);
-void aot_sb_printf(struct aot_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The string (malloc'd, NUL-terminated, possibly holding NULs: *LEN is its length). */
-char *aot_sb_take(struct aot_sbuf *b, size_t *len);
 
 /* heap_print.c's texts, appended to B. */
 void aot_heap_oop_info_sb(struct aot_heap *h, const struct aot_heap_obj *o, struct aot_sbuf *b);

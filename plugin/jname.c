@@ -4,45 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct sb {
-	char *s;
-	size_t n, cap;
-	bool oom;
-};
+#include "strbuf.h"
 
-static void sb_add(struct sb *b, const char *s, size_t n)
+/* The finished string, or NULL if memory ran out. */
+static char *sb_done(struct aot_sbuf *b)
 {
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = (b->n + n + 1) * 2;
-		char *p = realloc(b->s, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = 0;
-}
-
-static void sb_str(struct sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static char *sb_done(struct sb *b)
-{
-	if (b->oom) {
-		free(b->s);
-		return NULL;
-	}
-	if (!b->s)
-		return strdup("");
-	return b->s;
+	return aot_sb_take(b, NULL);
 }
 
 /* A hidden class's name ends in "+0x<hex>" (ClassFileParser::mangle_hidden_class_name). */
@@ -62,23 +29,23 @@ bool aot_jname_is_hidden(const char *internal)
 	return hidden_suffix(internal, strlen(internal)) != NULL;
 }
 
-static void add_class(struct sb *b, const char *s, size_t n)
+static void add_class(struct aot_sbuf *b, const char *s, size_t n)
 {
 	const char *plus = hidden_suffix(s, n);
-	for (size_t i = 0; i < n && !b->oom; i++) {
+	for (size_t i = 0; i < n && !b->failed; i++) {
 		char c = s[i] == '/' ? '.' : s + i == plus ? '/' : s[i];
-		sb_add(b, &c, 1);
+		aot_sb_add(b, &c, 1);
 	}
 }
 
 char *aot_jname_class(const char *internal)
 {
-	struct sb b = { 0 };
+	struct aot_sbuf b = { 0 };
 	add_class(&b, internal, strlen(internal));
 	return sb_done(&b);
 }
 
-static bool add_type(struct sb *b, const char **p)
+static bool add_type(struct aot_sbuf *b, const char **p)
 {
 	unsigned dims = 0;
 	while (**p == '[') {
@@ -97,19 +64,19 @@ static bool add_type(struct sb *b, const char **p)
 		add_class(b, *p + 1, (size_t)(end - *p - 1));
 		*p = end + 1;
 	} else if (c < 128 && prim[c]) {
-		sb_str(b, prim[c]);
+		aot_sb_str(b, prim[c]);
 		(*p)++;
 	} else {
 		return false;
 	}
 	while (dims--)
-		sb_str(b, "[]");
+		aot_sb_str(b, "[]");
 	return true;
 }
 
 char *aot_jname_field_type(const char **p)
 {
-	struct sb b = { 0 };
+	struct aot_sbuf b = { 0 };
 	if (!add_type(&b, p)) {
 		free(b.s);
 		return NULL;
@@ -122,21 +89,21 @@ char *aot_jname_method(const char *holder_external, const char *name, const char
 	const char *ret = strchr(sig, ')');
 	if (sig[0] != '(' || !ret)
 		return NULL;
-	struct sb b = { 0 };
+	struct aot_sbuf b = { 0 };
 	const char *r = ret + 1;
 	bool ok = add_type(&b, &r) && *r == 0;
-	sb_str(&b, " ");
-	sb_str(&b, holder_external);
-	sb_str(&b, ".");
-	sb_str(&b, name);
-	sb_str(&b, "(");
+	aot_sb_str(&b, " ");
+	aot_sb_str(&b, holder_external);
+	aot_sb_str(&b, ".");
+	aot_sb_str(&b, name);
+	aot_sb_str(&b, "(");
 	const char *p = sig + 1;
 	for (bool first = true; ok && p < ret; first = false) {
 		if (!first)
-			sb_str(&b, ", ");
+			aot_sb_str(&b, ", ");
 		ok = add_type(&b, &p) && p <= ret;
 	}
-	sb_str(&b, ")");
+	aot_sb_str(&b, ")");
 	if (!ok) {
 		free(b.s);
 		return NULL;

@@ -41,14 +41,9 @@ static int cmp_u64(const void *a, const void *b)
 static uint64_t room(const struct aot_walk *w, uint64_t addr)
 {
 	const struct aot_objmap *om = w->om;
-	size_t lo = 0, hi = om->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (om->v[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	const struct aot_mobj *before;
+	aot_objmap_find(om, addr, &before);
+	size_t lo = before ? (size_t)(before - om->v) + 1 : 0, hi;
 	int r = aot_walk_region_of(w, addr);
 	uint64_t end = r < 0 ? addr : om->top[r];
 	if (lo < om->n && om->v[lo].addr < end)

@@ -155,10 +155,15 @@ def jvm_args(jdk, debug=True):
     return args
 
 
+def jdk_of(name):
+    """The matrix's JDK named NAME (as jdks() gives it), or None."""
+    return next((j for j in jdks() if j['name'] == name), None)
+
+
 def archive_args(jdk_name, archive):
     """aotdbg's leading arguments for ARCHIVE of the corpus JDK JDK_NAME: the
     archive, and the layouts of that JDK's libjvm when the matrix has it."""
-    j = next((j for j in jdks() if j['name'] == jdk_name), None)
+    j = jdk_of(jdk_name)
     return [archive] + (jvm_args(j) if j else [])
 
 

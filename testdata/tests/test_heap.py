@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 
 import harness
-from harness import test, check, run, run_batch_json, jdks, jvm_args, sanitizer_clean, corpus
+from harness import test, check, run, run_batch_json, sanitizer_clean, corpus, jdk_of, archive_args
 
 HEAP_LINE = re.compile(rb'^0x[0-9a-f]+: (@@|Heap roots segment)')
 SECTION = re.compile(rb'^\[(heap|closed heap region|open heap region) ')
@@ -26,16 +26,6 @@ SECTION = re.compile(rb'^\[(heap|closed heap region|open heap region) ')
 CHAR_QUIRK = re.compile(rb"^ - .*'C' @\d+  .+ (\d+) \(0x[0-9a-f]{4}\)$")
 
 
-def jdk_of(name):
-    for j in jdks():
-        if j['name'] == name:
-            return j
-    return None
-
-
-def base_args(jdk, archive):
-    j = jdk_of(jdk)
-    return [archive] + (jvm_args(j) if j else [])
 
 
 def has_dwarf(jdk):
@@ -82,7 +72,7 @@ def test_heap_map_lines():
         want = object_lines(map_heap_section(mapfile))
         if jdk == 'jdk17':
             continue
-        status, out, err = run_bytes(base_args(jdk, archive) + ['-c', 'aot-map --region hp'])
+        status, out, err = run_bytes(archive_args(jdk, archive) + ['-c', 'aot-map --region hp'])
         got = object_lines(out.split(b'\n'))
         same = sum(1 for a, b in zip(want, got) if a == b)
         n = max(len(want), len(got))
@@ -109,7 +99,7 @@ def test_heap_map_trace():
         done.add((jdk, kind))
         want = map_heap_section(mapfile)
         flags = ['--hex']
-        status, out, err = run_bytes(base_args(jdk, archive) + ['-c', 'aot-map --region hp ' + ' '.join(flags)])
+        status, out, err = run_bytes(archive_args(jdk, archive) + ['-c', 'aot-map --region hp ' + ' '.join(flags)])
         got = out.split(b'\n')[:-1]
         if jdk == 'jdk17':
             got = [l for l in got if b'@@' not in l]     # our addition to 17's map
@@ -145,7 +135,7 @@ def test_heap_17_walk():
                 m = re.match(r'^(0x[0-9a-f]+): @@ Class ', line)
                 if m:
                     classes.add(int(m.group(1), 16))
-        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map --region hp'])
+        status, out, err = run(archive_args(jdk, archive) + ['--json', '-c', 'aot-map --region hp'])
         check(f'aot-map --region hp {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err), err[-300:])
         objs = json.loads(out)['map']['heap_objects']
         for sec in sections:
@@ -219,7 +209,7 @@ def test_heap_print_object_fields():
             continue
         sample = map_objects_with_fields(mapfile)
         cmds = [f'aot-print-object {a:#x} --limit 100000' for a, _, _, _ in sample]
-        status, docs, err = run_batch_json(base_args(jdk, archive), cmds)
+        status, docs, err = run_batch_json(archive_args(jdk, archive), cmds)
         check(f'aot-print-object {jdk}/{kind} batch', status == 0 and len(docs) == len(sample)
               and sanitizer_clean(err), err[-300:])
         good = bad = broken = 0
@@ -319,7 +309,7 @@ def test_heap_print_object_strings():
                 utf16.append(cur)
         # Spread over the heap, and every UTF16 one.
         strings = strings[::max(1, len(strings) // 300)][:300] + utf16
-        status, docs, err = run_batch_json(base_args(jdk, archive),
+        status, docs, err = run_batch_json(archive_args(jdk, archive),
                                            [f'aot-print-object {a:#x}' for a, _ in strings])
         bad = [(t, d['object'].get('string')) for (a, t), d in zip(strings, docs)
                if jvm_string(d['object'].get('string') or '') != t]
@@ -336,13 +326,13 @@ def test_heap_print_object_errors():
         if kind != 'static':
             continue
         objs = [l for l in map_heap_section(mapfile) if l.startswith(b'0x') and b'@@ Object' in l]
-        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map --region hp'])
+        status, out, err = run(archive_args(jdk, archive) + ['--json', '-c', 'aot-map --region hp'])
         first = json.loads(out)['map']['heap_objects'][1]
         a = int(first['address'], 16)
         cases = [(a + 8, f'inside {first["class"]} at {a:#x}, at offset 8'),
                  (0x10, 'is not a heap object: it is in no archive')]
         for addr, want in cases:
-            status, out, err = run(base_args(jdk, archive) + ['-c', f'aot-print-object {addr:#x}'])
+            status, out, err = run(archive_args(jdk, archive) + ['-c', f'aot-print-object {addr:#x}'])
             lines = err.strip().split('\n')
             check(f'aot-print-object {addr:#x} {jdk}', status == 2 and len(lines) == 1 and want in err
                   and sanitizer_clean(err), f'{status} {err.strip()[:300]}')
@@ -356,7 +346,7 @@ def test_heap_corrupt():
         for jdk, kind, archive, mapfile in heap_kinds():
             if kind != 'static':
                 continue
-            status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-map --region hp'])
+            status, out, err = run(archive_args(jdk, archive) + ['--json', '-c', 'aot-map --region hp'])
             objs = json.loads(out)['map']['heap_objects']
             status, out, err = run([archive, '--json', '-c', 'aot-regions'])
             regions = {r['name']: r for r in json.loads(out)['archives'][0]['regions']}
@@ -377,7 +367,7 @@ def test_heap_corrupt():
                     f.seek(fo)
                     f.write(data)
                 for cmd in ('aot-map --region hp', f'aot-print-object {addr:#x}'):
-                    status, out, err = run(base_args(jdk, bad) + ['-c', cmd])
+                    status, out, err = run(archive_args(jdk, bad) + ['-c', cmd])
                     lines = err.strip().split('\n')
                     # aot-map: the problem's line, then its count of unknown objects and problems
                     want_lines = 2 if cmd.startswith('aot-map') else 1
@@ -427,7 +417,7 @@ def test_heap_stats():
                     m = re.search(r'Size of heap region = (\d+) bytes, (\d+) objects, (\d+) roots', line)
                     if m:
                         want = tuple(int(x) for x in m.groups())
-        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-stats'])
+        status, out, err = run(archive_args(jdk, archive) + ['--json', '-c', 'aot-stats'])
         check(f'aot-stats {jdk}/{kind} exit status', status == 0 and sanitizer_clean(err), err[-300:])
         doc = json.loads(out)['stats']
         t = doc['heap_total']

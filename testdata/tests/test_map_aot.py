@@ -7,7 +7,7 @@ aot-map must print no other line of these types (docs/objwalk.md).
 """
 import re
 
-from harness import test, check, run, jdks, jvm_args, sanitizer_clean, corpus
+from harness import test, check, run, jvm_args, sanitizer_clean, corpus, jdk_of
 
 OBJ = re.compile(r'^(0x[0-9a-f]+): @@ (\S+)\s+(\d+) ?(.*)$')
 TYPES = ('MethodCounters', 'MethodData', 'AdapterHandlerEntry', 'AdapterFingerPrint', 'KlassTrainingData',
@@ -23,10 +23,6 @@ def lines(text, types=TYPES):
         if m and m.group(2) in types:
             out.add((int(m.group(1), 16), m.group(2), int(m.group(3)), m.group(4).rstrip()))
     return out
-
-
-def jdk_of(name):
-    return next((j for j in jdks() if j['name'] == name), None)
 
 
 @test

@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 
-from harness import test, check, run, run_batch_json, jdks, jdk_tool, jvm_args, sanitizer_clean, corpus
+from harness import test, check, run, run_batch_json, jdk_tool, sanitizer_clean, corpus, jdk_of, archive_args
 from maplog import MapLog
 
 OBJ = re.compile(r'^(0x[0-9a-f]+): @@ (\S+)\s+(\d+) ?(.*)$')
@@ -33,16 +33,6 @@ def map_objects(mapfile):
     return _maps[mapfile]
 
 
-def jdk_of(name):
-    for j in jdks():
-        if j['name'] == name:
-            return j
-    return None
-
-
-def base_args(jdk, archive):
-    j = jdk_of(jdk)
-    return [archive] + (jvm_args(j) if j else [])
 
 
 def jvm_escaped(text):
@@ -70,7 +60,7 @@ def test_classes_equal_map():
     for jdk, kind, archive, mapfile in corpus():
         if not mapfile:
             continue
-        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-classes'], timeout=300)
+        status, out, err = run(archive_args(jdk, archive) + ['--json', '-c', 'aot-classes'], timeout=300)
         if not check(f'aot-classes {jdk}/{kind} runs', status == 0 and sanitizer_clean(err), err[-500:]):
             continue
         got = {(int(c['address'], 16), c['size'], c['name'])
@@ -105,7 +95,7 @@ def test_print_klass_every_class():
             continue
         objs = map_objects(mapfile)
         classes = objs['Class']
-        status, docs, err = run_batch_json(base_args(jdk, archive),
+        status, docs, err = run_batch_json(archive_args(jdk, archive),
                                        [f'aot-print-klass 0x{a:x}' for a, _, _ in classes])
         if not check(f'aot-print-klass {jdk}/{kind} runs', status == 0 and len(docs) == len(classes)
                      and sanitizer_clean(err), f'status {status}, {len(docs)} answers: {err[-300:]}'):
@@ -140,7 +130,7 @@ def test_print_method_and_const_method():
         objs = map_objects(mapfile)
         cms = {a: s for a, s, _ in objs['ConstMethod']}
         methods = sample(objs['Method'], 1500)
-        status, docs, err = run_batch_json(base_args(jdk, archive),
+        status, docs, err = run_batch_json(archive_args(jdk, archive),
                                        [f'aot-print-method 0x{a:x}' for a, _, _ in methods])
         if not check(f'aot-print-method {jdk}/{kind} runs', status == 0 and len(docs) == len(methods)
                      and sanitizer_clean(err), f'status {status}: {err[-300:]}'):
@@ -168,7 +158,7 @@ def test_print_symbol_and_cp():
         cps = sample(objs['ConstantPool'], 400)
         cmds = [f'aot-print-symbol 0x{a:x}' for a, _, _ in syms] + \
                [f'aot-print-cp 0x{a:x}' for a, _, _ in cps]
-        status, docs, err = run_batch_json(base_args(jdk, archive), cmds)
+        status, docs, err = run_batch_json(archive_args(jdk, archive), cmds)
         if not check(f'aot-print-symbol/cp {jdk}/{kind} runs', status == 0 and len(docs) == len(cmds)
                      and sanitizer_clean(err), f'status {status}: {err[-300:]}'):
             continue
@@ -198,7 +188,7 @@ def test_whatis_inside_objects():
         for t in WANT:
             for addr, size, name in sample(objs[t], 25):
                 picks.append((t, addr, size, addr + (size // 2) // 8 * 8))
-        status, docs, err = run_batch_json(base_args(jdk, archive), [f'aot-whatis 0x{p[3]:x}' for p in picks])
+        status, docs, err = run_batch_json(archive_args(jdk, archive), [f'aot-whatis 0x{p[3]:x}' for p in picks])
         if not check(f'aot-whatis {jdk} runs', status == 0 and len(docs) == len(picks), err[-300:]):
             continue
         bad = []
@@ -210,7 +200,7 @@ def test_whatis_inside_objects():
         print(f'  aot-whatis {jdk}: {len(picks) - len(bad)}/{len(picks)} exact')
         check(f'aot-whatis {jdk}: {len(picks)} addresses inside map objects give the object', not bad,
               f'{len(bad)} wrong, e.g. {bad[:1]}')
-        status, out, err = run(base_args(jdk, archive) + ['-c', 'aot-whatis 0x10'])
+        status, out, err = run(archive_args(jdk, archive) + ['-c', 'aot-whatis 0x10'])
         check(f'aot-whatis {jdk}: outside every archive', status == 0 and 'not in any archive' in out, out)
 
 
@@ -236,7 +226,7 @@ def test_wrong_kind_is_refused():
             ('aot-print-klass no.such.Class', "no archived class is named 'no.such.Class'"),
         ]
         for cmd, want in cases:
-            status, out, err = run(base_args(jdk, archive) + ['-c', cmd])
+            status, out, err = run(archive_args(jdk, archive) + ['-c', cmd])
             check(f'{jdk}: {cmd} is refused clearly', status == 2 and want in err and not out.strip()
                   and sanitizer_clean(err), f'status {status}, stderr {err.strip()[:300]}')
 
@@ -262,7 +252,7 @@ def test_print_cp_equals_javap():
         if not j or not os.path.exists(jar):
             continue
         pool = javap_constants(j, jar, 'App')
-        status, out, err = run(base_args(jdk, archive) + ['--json', '-c', 'aot-print-cp App'])
+        status, out, err = run(archive_args(jdk, archive) + ['--json', '-c', 'aot-print-cp App'])
         if not check(f'aot-print-cp App {jdk}/{kind} runs', status == 0, err[-300:]):
             continue
         got = {e['index']: (e['tag'], e['value']) for e in json.loads(out)['constant_pool']['entries']}
@@ -283,7 +273,7 @@ def test_relocated_space():
         if kind not in ('static', 'dynamic') or not mapfile:
             continue
         objs = map_objects(mapfile)
-        status, out, err = run(base_args(jdk, archive) + ['--base', hex(base), '--json', '-c', 'aot-classes'],
+        status, out, err = run(archive_args(jdk, archive) + ['--base', hex(base), '--json', '-c', 'aot-classes'],
                                timeout=300)
         if not check(f'aot-classes --base {jdk}/{kind} runs', status == 0, err[-300:]):
             continue
@@ -296,7 +286,7 @@ def test_relocated_space():
         check(f'aot-classes --base {jdk}/{kind}: the map\'s classes moved by the delta',
               got == set(objs['Class']), f'{len(got ^ set(objs["Class"]))} differ')
         addr, size, text = objs['Method'][len(objs['Method']) // 2]
-        status, out, err = run(base_args(jdk, archive) + ['--base', hex(base), '--json', '-c',
+        status, out, err = run(archive_args(jdk, archive) + ['--base', hex(base), '--json', '-c',
                                                           f'aot-print-method 0x{addr + delta:x}'])
         me = json.loads(out)['method'] if status == 0 else {}
         check(f'aot-print-method --base {jdk}/{kind}: a relocated address', me.get('method') == text and
