@@ -11,25 +11,74 @@
 #include "objwalk.h"
 #include "symbol.h"
 
-static char *klass_name(struct aot_meta *m, uint64_t addr)
+/* The last class and pool named: consecutive objects share them. */
+struct aot_name_cache {
+	uint64_t klass, cp;
+	char *klass_name;
+	struct aot_cp cpv;
+};
+
+void aot_name_cache_free(struct aot_name_cache *c)
 {
-	struct aot_klass k;
-	if (!aot_ok(aot_klass_decode(m, addr, &k)))
-		return NULL;
-	char *s = k.ext_name;
-	k.ext_name = NULL;
-	aot_klass_fini(&k);
-	return s;
+	if (c)
+		free(c->klass_name);
+	free(c);
 }
 
+static struct aot_name_cache *cache(struct aot_meta *m)
+{
+	if (!m->names)
+		m->names = calloc(1, sizeof(*m->names));
+	return m->names;
+}
+
+/* Klass::external_name: its name symbol, '/' as '.'; the last one asked is kept (a class's methods come together). */
+static char *klass_name(struct aot_meta *m, uint64_t addr)
+{
+	struct aot_name_cache *c = cache(m);
+	if (!c)
+		return NULL;
+	if (c->klass != addr || !c->klass_name) {
+		uint64_t sym;
+		char *internal = NULL;
+		if (!aot_ok(aot_meta_get(m, addr, AOT_LF_KLASS_NAME, &sym)) ||
+		    !aot_ok(aot_symbol_read(m, sym, &internal, NULL)))
+			return NULL;
+		free(c->klass_name);
+		c->klass_name = aot_jname_class(internal);
+		c->klass = c->klass_name ? addr : 0;
+		free(internal);
+		if (!c->klass_name)
+			return NULL;
+	}
+	return strdup(c->klass_name);
+}
+
+/* "ret Holder.name(args)", from the ConstMethod's pool (the last pool read is kept). */
 static char *method_name(struct aot_meta *m, uint64_t addr)
 {
-	struct aot_method me;
-	if (!aot_ok(aot_method_decode(m, addr, &me)))
+	struct aot_name_cache *c = cache(m);
+	uint64_t cm, cp, name_index, sig_index;
+	if (!c)
 		return NULL;
-	char *s = me.java;
-	me.java = NULL;
-	aot_method_fini(&me);
+	if (!aot_ok(aot_meta_get(m, addr, AOT_LF_METHOD_CONST_METHOD, &cm)) ||
+	    !aot_ok(aot_meta_get(m, cm, AOT_LF_CM_CONSTANTS, &cp)) ||
+	    !aot_ok(aot_meta_get(m, cm, AOT_LF_CM_NAME_INDEX, &name_index)) ||
+	    !aot_ok(aot_meta_get(m, cm, AOT_LF_CM_SIGNATURE_INDEX, &sig_index)))
+		return NULL;
+	if (c->cp != cp) {
+		c->cp = 0;
+		if (!aot_ok(aot_cp_decode(m, cp, &c->cpv)))
+			return NULL;
+		c->cp = cp;
+	}
+	char *name = NULL, *sig = NULL, *holder = klass_name(m, c->cpv.holder), *s = NULL;
+	if (aot_ok(aot_cp_utf8(m, &c->cpv, (int)name_index, &name)) &&
+	    aot_ok(aot_cp_utf8(m, &c->cpv, (int)sig_index, &sig)))
+		s = aot_jname_method(holder ? holder : "?", name, sig);
+	free(name);
+	free(sig);
+	free(holder);
 	return s;
 }
 

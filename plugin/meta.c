@@ -146,6 +146,7 @@ void aot_meta_destroy(struct aot_meta *m)
 	}
 	for (unsigned i = 0; i < m->nobjmaps; i++)
 		aot_objmap_free(m->objmaps[i]);
+	aot_name_cache_free(m->names);
 	free(m);
 }
 

@@ -92,6 +92,9 @@ struct aot_meta_tables {
 
 struct aot_objmap;
 
+/* What map_names.c keeps between names (objwalk.h). */
+struct aot_name_cache;
+
 struct aot_meta {
 	struct aot_session *s;
 	struct aot_target *t;
@@ -106,6 +109,7 @@ struct aot_meta {
 	unsigned ntables;
 	struct aot_objmap *objmaps[AOT_SESSION_MAX_ARCHIVES];	/* objwalk.h */
 	unsigned nobjmaps;
+	struct aot_name_cache *names;
 };
 
 /* The session's metadata context, built on first use; borrowed. */

@@ -252,7 +252,7 @@ static void scan_slots(struct aot_walk *w, uint64_t addr, uint64_t size, enum ao
 		enum aot_mtype t = aot_meta_vtype(w->m, v);
 		if (t != AOT_MT_UNKNOWN)
 			aot_walk_push(w, v, t, 0, om->slots[i]);
-		else if (aot_walk_region_of(w, v) >= 0)
+		else if (w->infer && aot_walk_region_of(w, v) >= 0)
 			add_edge(w, v, om->slots[i] - addr, holder);
 	}
 }
@@ -437,7 +437,8 @@ static void damage(struct aot_walk *w)
 
 static struct aot_err *build(struct aot_meta *m, const struct aot_archive *ar, struct aot_objmap *om)
 {
-	struct aot_walk w = { .m = m, .om = om };
+	/* Only a layout without DWARF leaves fields untyped: walk_infer.c's shapes stand in. */
+	struct aot_walk w = { .m = m, .om = om, .infer = !aot_meta_has(m, AOT_LF_IK_RECORD_COMPONENTS) };
 	om->ar = ar;
 	struct aot_err *err = set_regions(&w);
 	if (err)
@@ -478,7 +479,7 @@ static struct aot_err *build(struct aot_meta *m, const struct aot_archive *ar, s
 	if (ar->base && !aot_ok(aot_objmap_get(m, ar->base, &w.base_om)))
 		w.base_om = NULL;
 	/* Each round of inference shrinks the gaps the next one measures. */
-	for (int round = 0; round < 4 && aot_walk_infer(&w); round++)
+	for (int round = 0; round < 4 && w.infer && aot_walk_infer(&w); round++)
 		drain(&w);
 	lay_out(&w);
 	om->inferred = w.inferred;

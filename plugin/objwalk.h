@@ -75,6 +75,8 @@ const struct aot_mobj *aot_objmap_find(const struct aot_objmap *om, uint64_t add
 bool aot_mobj_has_name(const struct aot_meta *m, const struct aot_mobj *o);
 char *aot_mobj_name(struct aot_meta *m, const struct aot_mobj *o);
 
+void aot_name_cache_free(struct aot_name_cache *c);	/* NULL-safe */
+
 /* "it is inside Method void A.b() at 0x…, at offset 16", "it is a Symbol: …", or NULL: for error messages. */
 char *aot_objmap_describe(struct aot_meta *m, uint64_t addr);
 

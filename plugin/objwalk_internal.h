@@ -27,6 +27,7 @@ struct aot_walk {
 	size_t nwork, capwork;
 	struct aot_walk_edge *edges;
 	size_t nedges, capedges;
+	bool infer;			/* the layout lacks DWARF-only fields: type their targets by shape */
 	size_t inferred;		/* objects typed by shape (walk_infer.c) */
 	uint64_t *starts;		/* walk_infer.c: the edges' targets, sorted */
 	size_t nstarts;

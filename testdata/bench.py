@@ -16,7 +16,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from harness import corpus, jdks, jvm_args, CACHE  # noqa: E402
+from harness import archive_args, corpus, jdks, jvm_args, CACHE  # noqa: E402
 from maplog import map_lines, parse_meta  # noqa: E402
 
 
@@ -137,7 +137,8 @@ def map_bench(aotdbg):
                 rows.append((label, 'FAILED', None))
                 failed.append(f'  {label}: {e}')
 
-        base = [aotdbg, cache, '-c']
+        # the JDK's libjvm and debug info, as a user of that JDK has them
+        base = [aotdbg] + archive_args(jdk, cache) + ['-c']
         row('map', 'aotdbg aot-map (whole cache, to /dev/null)', base + ['aot-map'], 5)
         row('hex', 'aotdbg aot-map --hex', base + ['aot-map --hex'], 3)
         row('stats', 'aotdbg aot-stats', base + ['aot-stats'], 5)
