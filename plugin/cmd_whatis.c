@@ -5,7 +5,33 @@
 
 #include "cmd_meta_util.h"
 #include "commands.h"
+#include "heap.h"
 #include "objwalk.h"
+
+/* The archived Java object containing ADDR, as aot-map's heap lines name it. */
+static struct aot_err *heap_object(struct aot_meta *m, const struct aot_archive *ar, uint64_t addr,
+				   struct aot_out *o)
+{
+	struct aot_heap *h;
+	struct aot_heap_obj ob;
+	struct aot_err *err = aot_heap_open(m, ar, &h);
+	if (err)
+		return err;
+	err = aot_heap_containing(h, addr, &ob);
+	if (!err) {
+		aot_out_str(o, "type", "Object");
+		aot_out_str(o, "class", ob.cls ? ob.cls->k.ext_name : NULL);
+		aot_out_hex(o, "klass", ob.klass, 16);
+		aot_out_hex(o, "start", ob.addr, 16);
+		aot_out_hex(o, "narrow", ob.narrow, 8);
+		aot_out_u64(o, "size", ob.size);
+		aot_out_u64(o, "offset", addr - ob.addr);
+		if (ob.length >= 0)
+			aot_out_i64(o, "length", ob.length);
+	}
+	aot_heap_close(h);
+	return err;
+}
 
 static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct aot_out *o)
 {
@@ -32,6 +58,12 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	aot_out_str(o, "archive", ar->path);
 	aot_out_str(o, "region", region);
 	aot_out_str(o, "where", aot_describe_addr(s, s->archives[0], addr, buf, sizeof(buf)));
+	const struct aot_region *reg = aot_archive_region(ar, region);
+	if (reg && reg->is_heap) {
+		err = heap_object(m, ar, addr, o);
+		aot_out_end(o);
+		return err;
+	}
 	const struct aot_objmap *om;
 	if ((err = aot_objmap_get(m, ar, &om))) {
 		aot_out_end(o);
@@ -70,7 +102,8 @@ const struct aot_cmd aot_cmd_whatis = {
 	.summary = "which archive, region and object an address is in",
 	.help = "Says which archive and region ADDR is in, and which object contains it:\n"
 		"type (as the JVM's map names it), start, size, name and the offset of ADDR in\n"
-		"it.  Objects are those aot-map lists.  An address outside every archive is\n"
+		"it.  Objects are those aot-map lists, archived Java objects included (their\n"
+		"class, narrow oop and array length).  An address outside every archive is\n"
 		"\"not in any archive\".\n",
 	.example = "aot-whatis 0x8002bb690",
 	.run = run,

@@ -436,3 +436,29 @@ def test_heap_stats():
         theirs = map_class_counts(mapfile)
         diff = {k: (mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)}
         check(f'heap objects per class {jdk}/{kind}', not diff, str(list(diff.items())[:4]))
+
+
+@test
+def test_heap_whatis_inside_objects():
+    """aot-whatis inside archived Java objects names the object the map lists there."""
+    for jdk, kind, archive, mapfile in heap_kinds():
+        if kind != 'static' or jdk == 'jdk17':
+            continue
+        starts = []
+        for line in object_lines(map_heap_section(mapfile)):
+            m = re.match(rb'^0x([0-9a-f]+): (@@|Heap roots segment)', line)
+            if m:
+                starts.append(int(m.group(1), 16))
+        # objects whose end the next line gives, evenly spaced over the heap
+        picks = [(a, b) for a, b in zip(starts, starts[1:]) if b - a > 8][::max(1, len(starts) // 25)][:25]
+        status, docs, err = run_batch_json(archive_args(jdk, archive),
+                                           [f'aot-whatis 0x{a + (b - a) // 2 // 8 * 8:x}' for a, b in picks])
+        if not check(f'aot-whatis heap {jdk}: runs', status == 0 and len(docs) == len(picks) and
+                     sanitizer_clean(err), err[-300:]):
+            continue
+        bad = [(hex(a), d['whatis']) for (a, b), d in zip(picks, docs)
+               if d['whatis'].get('type') != 'Object' or int(d['whatis'].get('start', '0'), 16) != a or
+               d['whatis'].get('size') != b - a]
+        print(f'  aot-whatis heap {jdk}: {len(picks) - len(bad)}/{len(picks)} objects found with their size')
+        check(f'aot-whatis heap {jdk}: {len(picks)} addresses inside heap objects give the object', not bad,
+              f'{bad[:2]}')
