@@ -85,18 +85,20 @@ def known_gap(jdk, kind):
     if jdk.startswith('temurin'):
         return 'no DWARF: record components and a few rare arrays are Unknown, and mirrors lack (aot-inited)'
     if (jdk, kind) == ('jdk17', 'dynamic'):
-        return 'MethodCounters no archived pointer reaches are Unknown'
+        return 'MethodCounters no archived pointer reaches are Unknown (or Misc data, at the end of rw)'
     return None
 
 
-UNKNOWN_LINE = re.compile(r'0x([0-9a-f]{16}): @@ Unknown +(\d+)$')
+UNKNOWN_LINE = re.compile(r'0x([0-9a-f]{16}): @@ (?:Unknown +(\d+)|Misc data (\d+) bytes)$')
 
 
 def explained(jvm, got):
     """The lines that differ only as a known gap allows: JVM objects inside one
     of aotdbg's Unknown objects, and heap mirrors whose (aot-inited) mark a
     build without DWARF cannot read.  (JVM lines explained, aotdbg lines explained.)"""
-    unknown = sorted((int(m.group(1), 16), int(m.group(2))) for m in map(UNKNOWN_LINE.match, got) if m)
+    # Unknown objects, and the Misc data that unreached objects at a region's end run into
+    unknown = sorted((int(m.group(1), 16), int(m.group(2) or m.group(3))) for m in map(UNKNOWN_LINE.match, got)
+                     if m)
     starts = [u[0] for u in unknown]
     mine = set(got)
 
@@ -104,7 +106,8 @@ def explained(jvm, got):
         i = bisect.bisect_right(starts, addr_of(t)) - 1
         return i >= 0 and addr_of(t) < unknown[i][0] + unknown[i][1]
     theirs = {t for t in jvm if t not in mine and (inside_unknown(t) or t.replace(' (aot-inited)', '') in mine)}
-    ours = {t for t in got if UNKNOWN_LINE.match(t)} | {t.replace(' (aot-inited)', '') for t in theirs}
+    ours = {t for t in got if UNKNOWN_LINE.match(t) and t not in jvm} | \
+        {t.replace(' (aot-inited)', '') for t in theirs}
     return theirs, ours
 
 
