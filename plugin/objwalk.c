@@ -28,6 +28,15 @@ static size_t hash_slot(const struct aot_walk *w, uint64_t addr)
 	return (size_t)(h >> 20) & (w->hcap - 1);
 }
 
+/* Where ADDR is in the seen set, or the free slot it would take. */
+static size_t hash_probe(const struct aot_walk *w, uint64_t addr)
+{
+	size_t j = hash_slot(w, addr);
+	while (w->hkeys[j] && w->hkeys[j] != addr)
+		j = (j + 1) & (w->hcap - 1);
+	return j;
+}
+
 static bool hash_grow(struct aot_walk *w)
 {
 	size_t cap = w->hcap ? 2 * w->hcap : 1u << 16;
@@ -38,26 +47,16 @@ static bool hash_grow(struct aot_walk *w)
 	size_t ocap = w->hcap;
 	w->hkeys = keys;
 	w->hcap = cap;
-	for (size_t i = 0; i < ocap; i++) {
-		if (!old[i])
-			continue;
-		size_t j = hash_slot(w, old[i]);
-		while (keys[j])
-			j = (j + 1) & (cap - 1);
-		keys[j] = old[i];
-	}
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i])
+			keys[hash_probe(w, old[i])] = old[i];
 	free(old);
 	return true;
 }
 
 bool aot_walk_seen(const struct aot_walk *w, uint64_t addr)
 {
-	if (!w->hcap)
-		return false;
-	for (size_t j = hash_slot(w, addr); w->hkeys[j]; j = (j + 1) & (w->hcap - 1))
-		if (w->hkeys[j] == addr)
-			return true;
-	return false;
+	return w->hcap && w->hkeys[hash_probe(w, addr)] == addr;
 }
 
 /* Add ADDR to the seen set; false if it was there (or memory ran out). */
@@ -67,14 +66,30 @@ static bool hash_add(struct aot_walk *w, uint64_t addr)
 		w->oom = true;
 		return false;
 	}
-	size_t j = hash_slot(w, addr);
-	while (w->hkeys[j]) {
-		if (w->hkeys[j] == addr)
-			return false;
-		j = (j + 1) & (w->hcap - 1);
-	}
+	size_t j = hash_probe(w, addr);
+	if (w->hkeys[j])
+		return false;
 	w->hkeys[j] = addr;
 	w->hn++;
+	return true;
+}
+
+/*
+ * Room for one more element in the array *V of *CAP elements of ELEM bytes
+ * holding N (doubling, FIRST to start with); false, and W out of memory, if not.
+ */
+static bool reserve(struct aot_walk *w, void **v, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	if (n < *cap)
+		return true;
+	size_t ncap = *cap ? 2 * *cap : first;
+	void *p = realloc(*v, ncap * elem);
+	if (!p) {
+		w->oom = true;
+		return false;
+	}
+	*v = p;
+	*cap = ncap;
 	return true;
 }
 
@@ -145,7 +160,7 @@ static void problem_at_end(struct aot_walk *w, uint64_t addr, const char *fmt, .
 	va_end(ap);
 }
 
-void aot_walk_problem_err(struct aot_walk *w, uint64_t addr, struct aot_err *err)
+static void problem_err(struct aot_walk *w, uint64_t addr, struct aot_err *err)
 {
 	aot_walk_problem(w, addr, "%s", err->msg);
 	aot_err_free(err);
@@ -167,50 +182,44 @@ void aot_walk_push(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t
 				 aot_mtype_article(t), aot_mtype_cxx_name(t));
 		return;
 	}
-	if (!hash_add(w, addr))
+	if (!hash_add(w, addr) ||
+	    !reserve(w, (void **)&w->work, &w->capwork, w->nwork, sizeof(*w->work), 4096))
 		return;
-	if (w->nwork == w->capwork) {
-		size_t cap = w->capwork ? 2 * w->capwork : 4096;
-		struct aot_walk_item *v = realloc(w->work, cap * sizeof(*v));
-		if (!v) {
-			w->oom = true;
-			return;
-		}
-		w->work = v;
-		w->capwork = cap;
-	}
 	w->work[w->nwork++] = (struct aot_walk_item){ addr, owner, from, (uint8_t)t };
 }
 
 static void record(struct aot_walk *w, uint64_t addr, uint64_t size, enum aot_mtype t, uint64_t owner)
 {
 	struct aot_objmap *om = w->om;
-	if (om->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 16384;
-		struct aot_mobj *v = realloc(om->v, cap * sizeof(*v));
-		if (!v) {
-			w->oom = true;
-			return;
-		}
-		om->v = v;
-		w->cap = cap;
-	}
+	if (!reserve(w, (void **)&om->v, &w->cap, om->n, sizeof(*om->v), 16384))
+		return;
 	int r = aot_walk_region_of(w, addr);
 	om->v[om->n++] = (struct aot_mobj){ addr, (uint32_t)size, (uint8_t)t, (uint8_t)(r < 0 ? 0 : r), owner };
 }
 
-/* First marked slot at or after ADDR. */
-static size_t first_slot(const struct aot_objmap *om, uint64_t addr)
+size_t aot_u64_lower_bound(const uint64_t *v, size_t n, uint64_t x)
 {
-	size_t lo = 0, hi = om->nslots;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (om->slots[mid] < addr)
+		if (v[mid] < x)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+int aot_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* First marked slot at or after ADDR. */
+static size_t first_slot(const struct aot_objmap *om, uint64_t addr)
+{
+	return aot_u64_lower_bound(om->slots, om->nslots, addr);
 }
 
 size_t aot_walk_slots(const struct aot_walk *w, uint64_t addr, uint64_t size, size_t *first)
@@ -224,16 +233,8 @@ size_t aot_walk_slots(const struct aot_walk *w, uint64_t addr, uint64_t size, si
 
 static void add_edge(struct aot_walk *w, uint64_t target, uint64_t off, enum aot_mtype holder)
 {
-	if (w->nedges == w->capedges) {
-		size_t cap = w->capedges ? 2 * w->capedges : 16384;
-		struct aot_walk_edge *v = realloc(w->edges, cap * sizeof(*v));
-		if (!v) {
-			w->oom = true;
-			return;
-		}
-		w->edges = v;
-		w->capedges = cap;
-	}
+	if (!reserve(w, (void **)&w->edges, &w->capedges, w->nedges, sizeof(*w->edges), 16384))
+		return;
 	w->edges[w->nedges++] = (struct aot_walk_edge){ target, (uint32_t)off, (uint8_t)holder };
 }
 
@@ -305,13 +306,8 @@ static struct aot_err *collect_slots(struct aot_walk *w)
 				uint64_t a = aot_bitmap_addr(&bm[b], j);
 				if (a < bm[b].lo || a >= bm[b].hi)
 					continue;
-				if (om->nslots == cap) {
-					cap = cap ? 2 * cap : 65536;
-					uint64_t *v = realloc(om->slots, cap * sizeof(*v));
-					if (!v)
-						return &aot_enomem;
-					om->slots = v;
-				}
+				if (!reserve(w, (void **)&om->slots, &cap, om->nslots, sizeof(*om->slots), 65536))
+					return &aot_enomem;
 				om->slots[om->nslots++] = aot_meta_from_requested(w->m, ar, a);
 			}
 		}
@@ -467,7 +463,7 @@ static struct aot_err *build(struct aot_meta *m, const struct aot_archive *ar, s
 	size_t nsyms;
 	err = aot_symbol_table(m->s, ar, &syms, &nsyms);
 	if (err) {
-		aot_walk_problem_err(&w, 0, err);
+		problem_err(&w, 0, err);
 	} else {
 		for (size_t i = 0; i < nsyms; i++)
 			aot_walk_push(&w, syms[i], AOT_MT_SYMBOL, 0, 0);
@@ -476,7 +472,8 @@ static struct aot_err *build(struct aot_meta *m, const struct aot_archive *ar, s
 	drain(&w);
 	aot_walk_roots(&w);
 	drain(&w);
-	if (ar->base && !aot_ok(aot_objmap_get(m, ar->base, &w.base_om)))
+	/* what the base's walk learned of untyped fields (walk_infer.c) */
+	if (w.infer && ar->base && !aot_ok(aot_objmap_get(m, ar->base, &w.base_om)))
 		w.base_om = NULL;
 	/* Each round of inference shrinks the gaps the next one measures. */
 	for (int round = 0; round < 4 && w.infer && aot_walk_infer(&w); round++)

@@ -63,6 +63,11 @@ size_t aot_walk_slots(const struct aot_walk *w, uint64_t addr, uint64_t size, si
 struct aot_err *aot_walk_visit(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t *size,
 			       uint64_t *owner);
 
+/* The first index of the sorted V[N] whose value is not below X. */
+size_t aot_u64_lower_bound(const uint64_t *v, size_t n, uint64_t x);
+/* qsort's comparison of uint64_t. */
+int aot_cmp_u64(const void *a, const void *b);
+
 /* Whether ADDR was queued. */
 bool aot_walk_seen(const struct aot_walk *w, uint64_t addr);
 /* Sort the objects found so far by address (the engine's final pass sorts again). */

@@ -89,12 +89,6 @@ static size_t adapter_slots(struct aot_walk *w, uint64_t ahe, uint64_t size, uin
 	return k;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /*
  * AdapterFingerPrint without DWARF.  The source (sharedRuntime.cpp, 25-27)
  * declares it { int _length; } followed by _length ints, MetaspaceObj adding
@@ -113,7 +107,7 @@ static void measure_fingerprints(struct aot_walk *w)
 	if (r.nadapters && (fp = malloc(r.nadapters * sizeof(*fp)))) {
 		for (size_t i = 0; i < r.nadapters; i++)
 			n += adapter_slots(w, r.adapters[i], ahe_size, fp + n, 1);
-		qsort(fp, n, sizeof(*fp), cmp_u64);
+		qsort(fp, n, sizeof(*fp), aot_cmp_u64);
 		for (size_t i = 0; i + 1 < n; i++) {
 			uint32_t len;
 			uint64_t gap = fp[i + 1] - fp[i];

@@ -31,33 +31,19 @@ static uint64_t array_bytes(uint64_t len, uint64_t esz)
 	return (one + (len ? len - 1 : 0) * esz + 7) & ~7ull;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Bytes from ADDR to the next object already known or pointed at (or the region's top). */
 static uint64_t room(const struct aot_walk *w, uint64_t addr)
 {
 	const struct aot_objmap *om = w->om;
 	const struct aot_mobj *before;
 	aot_objmap_find(om, addr, &before);
-	size_t lo = before ? (size_t)(before - om->v) + 1 : 0, hi;
+	size_t lo = before ? (size_t)(before - om->v) + 1 : 0;
 	int r = aot_walk_region_of(w, addr);
 	uint64_t end = r < 0 ? addr : om->top[r];
 	if (lo < om->n && om->v[lo].addr < end)
 		end = om->v[lo].addr;
 	/* every pointer target is where some object starts */
-	lo = 0;
-	hi = w->nstarts;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (w->starts[mid] <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = aot_u64_lower_bound(w->starts, w->nstarts, addr + 1);
 	if (lo < w->nstarts && w->starts[lo] < end)
 		end = w->starts[lo];
 	return end - addr;
@@ -117,7 +103,7 @@ bool aot_walk_infer(struct aot_walk *w)
 	}
 	for (size_t i = 0; i < w->nedges; i++)
 		w->starts[w->nstarts++] = w->edges[i].target;
-	qsort(w->starts, w->nstarts, sizeof(*w->starts), cmp_u64);
+	qsort(w->starts, w->nstarts, sizeof(*w->starts), aot_cmp_u64);
 	for (size_t i = 0; i < w->nedges;) {
 		size_t j = i;
 		struct vote v = { .holder = w->edges[i].holder, .off = w->edges[i].off };
