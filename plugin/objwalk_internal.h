@@ -56,6 +56,18 @@ int aot_walk_region_of(const struct aot_walk *w, uint64_t addr);
 /* Marked slots of [ADDR, ADDR+SIZE): *FIRST the index of the first in om->slots, the count returned. */
 size_t aot_walk_slots(const struct aot_walk *w, uint64_t addr, uint64_t size, size_t *first);
 
+/* AOT_MT_ARRAY_OTHER's owner word: its element size and data offset. */
+#define AOT_WALK_OTHER(esz, doff) (((uint64_t)(doff) << 32) | (uint32_t)(esz))
+
+/* Queue what field F of OBJ points at as a T (nothing if the layout lacks F): walk_types.c. */
+void aot_walk_push_field(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum aot_mtype t, uint64_t owner);
+
+/*
+ * Array<T>::size() in bytes: LEN elements of ESZ bytes from DOFF on.
+ * sizeof(Array<T>) holds one element, padded to the int's alignment at least.
+ */
+uint64_t aot_walk_array_bytes(uint64_t len, uint64_t esz, uint64_t doff);
+
 /*
  * The object at ADDR is a T: its size in bytes, and queue what it points at.
  * *OWNER may be updated (a Method names its ConstMethod's owner).  walk_types.c.

@@ -21,15 +21,6 @@ static struct aot_err *size_of(struct aot_walk *w, enum aot_lf f, uint64_t *size
 	return err;
 }
 
-/* Queue the object field F of OBJ points at as a T. */
-static void push_field(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum aot_mtype t, uint64_t owner)
-{
-	uint64_t v, off;
-	if (aot_meta_has(w->m, f) && aot_ok(aot_meta_get(w->m, obj, f, &v)) &&
-	    aot_ok(aot_meta_off(w->m, f, &off)))
-		aot_walk_push(w, v, t, owner, obj + off);
-}
-
 /*
  * The first marked slot of [ADDR, ADDR+SIZE) pointing at a T (any
  * InstanceKlass kind for AOT_MT_INSTANCE_KLASS): for names when the layout
@@ -106,7 +97,7 @@ static struct aot_err *visit_adapter(struct aot_walk *w, uint64_t addr, uint64_t
 static void push_deps(struct aot_walk *w, uint64_t addr, uint64_t size, enum aot_lf f)
 {
 	if (aot_meta_has(w->m, f)) {
-		push_field(w, addr, f, AOT_MT_ARRAY_U8, 0);
+		aot_walk_push_field(w, addr, f, AOT_MT_ARRAY_U8, 0);
 		return;
 	}
 	size_t first, n = aot_walk_slots(w, addr, size, &first);
@@ -160,7 +151,7 @@ static struct aot_err *visit_compile_td(struct aot_walk *w, uint64_t addr, uint6
 	/* Array<Record>: the records hold a pointer, so _data is 8-aligned. */
 	if (aot_meta_has(w->m, AOT_LF_CTD_CI_RECORDS)) {
 		if (aot_ok(aot_meta_off(w->m, AOT_LF_SIZEOF_CTD_CI_RECORD, &esz)))
-			push_field(w, addr, AOT_LF_CTD_CI_RECORDS, AOT_MT_ARRAY_OTHER, (8ull << 32) | (uint32_t)esz);
+			aot_walk_push_field(w, addr, AOT_LF_CTD_CI_RECORDS, AOT_MT_ARRAY_OTHER, AOT_WALK_OTHER(esz, 8));
 	} else {
 		aot_walk_ci_records(w, addr, *size);
 	}
@@ -173,10 +164,10 @@ static struct aot_err *visit_module(struct aot_walk *w, uint64_t addr, uint64_t 
 	struct aot_err *err = size_of(w, AOT_LF_SIZEOF_MODULE_ENTRY, size);
 	if (err)
 		return err;
-	push_field(w, addr, AOT_LF_ME_NAME, AOT_MT_SYMBOL, 0);
-	push_field(w, addr, AOT_LF_ME_VERSION, AOT_MT_SYMBOL, 0);
-	push_field(w, addr, AOT_LF_ME_LOCATION, AOT_MT_SYMBOL, 0);
-	push_field(w, addr, AOT_LF_ME_READS, AOT_MT_GROWABLE_ARRAY, 0);
+	aot_walk_push_field(w, addr, AOT_LF_ME_NAME, AOT_MT_SYMBOL, 0);
+	aot_walk_push_field(w, addr, AOT_LF_ME_VERSION, AOT_MT_SYMBOL, 0);
+	aot_walk_push_field(w, addr, AOT_LF_ME_LOCATION, AOT_MT_SYMBOL, 0);
+	aot_walk_push_field(w, addr, AOT_LF_ME_READS, AOT_MT_GROWABLE_ARRAY, 0);
 	return NULL;
 }
 
@@ -186,9 +177,9 @@ static struct aot_err *visit_package(struct aot_walk *w, uint64_t addr, uint64_t
 	struct aot_err *err = size_of(w, AOT_LF_SIZEOF_PACKAGE_ENTRY, size);
 	if (err)
 		return err;
-	push_field(w, addr, AOT_LF_PE_NAME, AOT_MT_SYMBOL, 0);
-	push_field(w, addr, AOT_LF_PE_MODULE, AOT_MT_MODULE_ENTRY, 0);
-	push_field(w, addr, AOT_LF_PE_QUALIFIED_EXPORTS, AOT_MT_GROWABLE_ARRAY, 0);
+	aot_walk_push_field(w, addr, AOT_LF_PE_NAME, AOT_MT_SYMBOL, 0);
+	aot_walk_push_field(w, addr, AOT_LF_PE_MODULE, AOT_MT_MODULE_ENTRY, 0);
+	aot_walk_push_field(w, addr, AOT_LF_PE_QUALIFIED_EXPORTS, AOT_MT_GROWABLE_ARRAY, 0);
 	return NULL;
 }
 
@@ -259,7 +250,7 @@ void aot_walk_method_aot(struct aot_walk *w, uint64_t method, uint64_t size, uin
 	if (w->m->feature < 25)
 		return;
 	if (aot_meta_has(w->m, AOT_LF_METHOD_ADAPTER)) {
-		push_field(w, method, AOT_LF_METHOD_ADAPTER, AOT_MT_ADAPTER_HANDLER_ENTRY, 0);
+		aot_walk_push_field(w, method, AOT_LF_METHOD_ADAPTER, AOT_MT_ADAPTER_HANDLER_ENTRY, 0);
 		return;
 	}
 	size_t first, n = aot_walk_slots(w, method, size, &first);
@@ -276,5 +267,5 @@ void aot_walk_method_aot(struct aot_walk *w, uint64_t method, uint64_t size, uin
 void aot_walk_klass_aot(struct aot_walk *w, uint64_t ik)
 {
 	if (w->m->feature >= 27)
-		push_field(w, ik, AOT_LF_IK_PACKAGE_ENTRY, AOT_MT_PACKAGE_ENTRY, 0);
+		aot_walk_push_field(w, ik, AOT_LF_IK_PACKAGE_ENTRY, AOT_MT_PACKAGE_ENTRY, 0);
 }

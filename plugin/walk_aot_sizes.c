@@ -239,7 +239,7 @@ void aot_walk_ci_records(struct aot_walk *w, uint64_t ctd, uint64_t size)
 	if (!w->measured[AOT_MT_ARRAY_OTHER])
 		measure_ci_records(w);
 	if (w->measured[AOT_MT_ARRAY_OTHER] != MEASURE_FAILED && ci_arrays(w, ctd, size, &arr, 1))
-		aot_walk_push(w, arr, AOT_MT_ARRAY_OTHER, (8ull << 32) | w->measured[AOT_MT_ARRAY_OTHER], ctd);
+		aot_walk_push(w, arr, AOT_MT_ARRAY_OTHER, AOT_WALK_OTHER(w->measured[AOT_MT_ARRAY_OTHER], 8), ctd);
 }
 
 struct aot_err *aot_walk_aot_size(struct aot_walk *w, enum aot_mtype t, enum aot_lf f, uint64_t *size)

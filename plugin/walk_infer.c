@@ -23,12 +23,10 @@
 
 static const enum aot_mtype kinds[4] = { AOT_MT_ARRAY_U1, AOT_MT_ARRAY_U2, AOT_MT_ARRAY_U4, AOT_MT_ARRAY_U8 };
 
-/* Array<T>::size() in bytes for LEN elements of ESZ bytes (as walk_types.c's visit_array). */
+/* Array<T>::size() of LEN ESZ-byte elements: an int length, then the data, 8-aligned for 8-byte elements. */
 static uint64_t array_bytes(uint64_t len, uint64_t esz)
 {
-	uint64_t doff = esz < 8 ? 4 : 8, align = esz < 4 ? 4 : esz;
-	uint64_t one = (doff + esz + align - 1) & ~(align - 1);
-	return (one + (len ? len - 1 : 0) * esz + 7) & ~7ull;
+	return aot_walk_array_bytes(len, esz, esz < 8 ? 4 : 8);
 }
 
 /* Bytes from ADDR to the next object already known or pointed at (or the region's top). */

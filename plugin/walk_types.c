@@ -17,10 +17,7 @@
 /* Deeper class hierarchies than this are loops: java.lang.Object is a few dozen supers away at most. */
 #define MAX_SUPER_DEPTH 1024
 
-/* Array element sizes and data offsets for AOT_MT_ARRAY_OTHER ride in the owner word. */
-#define OTHER(esz, doff) (((uint64_t)(doff) << 32) | (uint32_t)(esz))
-
-static void push_field(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum aot_mtype t, uint64_t owner)
+void aot_walk_push_field(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum aot_mtype t, uint64_t owner)
 {
 	uint64_t v, off;
 	if (!aot_meta_has(w->m, f) || !aot_ok(aot_meta_get(w->m, obj, f, &v)))
@@ -93,21 +90,21 @@ static struct aot_err *visit_klass(struct aot_walk *w, uint64_t addr, uint64_t *
 		if (!aot_ok(aot_meta_get(w->m, super, AOT_LF_KLASS_SUPER, &super)))
 			break;
 	}
-	push_field(w, addr, AOT_LF_KLASS_NAME, AOT_MT_SYMBOL, 0);
+	aot_walk_push_field(w, addr, AOT_LF_KLASS_NAME, AOT_MT_SYMBOL, 0);
 	push_ptr_array(w, addr, AOT_LF_KLASS_SECONDARY_SUPERS, AOT_MT_UNKNOWN);
 	if (!aot_mtype_is_instance_klass(t))
 		return NULL;
-	push_field(w, addr, AOT_LF_IK_ANNOTATIONS, AOT_MT_ANNOTATIONS, 0);
-	push_field(w, addr, AOT_LF_IK_INNER_CLASSES, AOT_MT_ARRAY_U2, 0);
-	push_field(w, addr, AOT_LF_IK_NEST_MEMBERS, AOT_MT_ARRAY_U2, 0);
-	push_field(w, addr, AOT_LF_IK_NEST_MEMBERS_17, AOT_MT_ARRAY_U2, 0);
-	push_field(w, addr, AOT_LF_IK_PERMITTED_SUBCLASSES, AOT_MT_ARRAY_U2, 0);
-	push_field(w, addr, AOT_LF_IK_METHOD_ORDERING, AOT_MT_ARRAY_U4, 0);
-	push_field(w, addr, AOT_LF_IK_DEFAULT_VTABLE_INDICES, AOT_MT_ARRAY_U4, 0);
-	push_field(w, addr, AOT_LF_IK_FIELDS, AOT_MT_ARRAY_U2, 0);
-	push_field(w, addr, AOT_LF_IK_FIELDINFO_STREAM, AOT_MT_ARRAY_U1, 0);
-	push_field(w, addr, AOT_LF_IK_FIELDINFO_SEARCH_TABLE, AOT_MT_ARRAY_U1, 0);
-	push_field(w, addr, AOT_LF_IK_FIELDS_STATUS, AOT_MT_ARRAY_U1, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_ANNOTATIONS, AOT_MT_ANNOTATIONS, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_INNER_CLASSES, AOT_MT_ARRAY_U2, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_NEST_MEMBERS, AOT_MT_ARRAY_U2, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_NEST_MEMBERS_17, AOT_MT_ARRAY_U2, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_PERMITTED_SUBCLASSES, AOT_MT_ARRAY_U2, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_METHOD_ORDERING, AOT_MT_ARRAY_U4, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_DEFAULT_VTABLE_INDICES, AOT_MT_ARRAY_U4, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_FIELDS, AOT_MT_ARRAY_U2, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_FIELDINFO_STREAM, AOT_MT_ARRAY_U1, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_FIELDINFO_SEARCH_TABLE, AOT_MT_ARRAY_U1, 0);
+	aot_walk_push_field(w, addr, AOT_LF_IK_FIELDS_STATUS, AOT_MT_ARRAY_U1, 0);
 	push_ptr_array(w, addr, AOT_LF_IK_METHODS, AOT_MT_UNKNOWN);
 	push_ptr_array(w, addr, AOT_LF_IK_DEFAULT_METHODS, AOT_MT_UNKNOWN);
 	push_ptr_array(w, addr, AOT_LF_IK_LOCAL_INTERFACES, AOT_MT_UNKNOWN);
@@ -130,7 +127,7 @@ static struct aot_err *visit_method(struct aot_walk *w, uint64_t addr, uint64_t 
 	if (err)
 		return err;
 	aot_walk_push(w, cm, AOT_MT_CONST_METHOD, addr, addr + off);
-	push_field(w, addr, AOT_LF_METHOD_METHOD_COUNTERS, AOT_MT_METHOD_COUNTERS, addr);
+	aot_walk_push_field(w, addr, AOT_LF_METHOD_METHOD_COUNTERS, AOT_MT_METHOD_COUNTERS, addr);
 	aot_walk_method_aot(w, addr, *size, addr + off);
 	return NULL;
 }
@@ -146,7 +143,7 @@ static struct aot_err *visit_const_method(struct aot_walk *w, uint64_t addr, uin
 	if (words > (1u << 24))
 		return aot_errf(AOT_ERR_FORMAT, "_constMethod_size %" PRIu64 " words", words);
 	*size = 8 * words;
-	push_field(w, addr, AOT_LF_CM_STACKMAP_DATA, AOT_MT_ARRAY_U1, 0);
+	aot_walk_push_field(w, addr, AOT_LF_CM_STACKMAP_DATA, AOT_MT_ARRAY_U1, 0);
 	/* The other pointers of a ConstMethod are its annotation arrays, at its end. */
 	push_other_slots(w, addr, *size, addr + off, AOT_MT_ARRAY_U1);
 	return NULL;
@@ -159,14 +156,14 @@ static struct aot_err *visit_cp(struct aot_walk *w, uint64_t addr, uint64_t *siz
 	if (err)
 		return err;
 	*size = cp.size;
-	push_field(w, addr, AOT_LF_CP_TAGS, AOT_MT_ARRAY_U1, 0);
-	push_field(w, addr, AOT_LF_CP_CACHE, AOT_MT_CONSTANT_POOL_CACHE, addr);
-	push_field(w, addr, AOT_LF_CP_OPERANDS, AOT_MT_ARRAY_U2, 0);
+	aot_walk_push_field(w, addr, AOT_LF_CP_TAGS, AOT_MT_ARRAY_U1, 0);
+	aot_walk_push_field(w, addr, AOT_LF_CP_CACHE, AOT_MT_CONSTANT_POOL_CACHE, addr);
+	aot_walk_push_field(w, addr, AOT_LF_CP_OPERANDS, AOT_MT_ARRAY_U2, 0);
 	uint64_t bsm;
 	if (aot_meta_has(w->m, AOT_LF_CP_BSM_ENTRIES) && aot_ok(aot_meta_off(w->m, AOT_LF_CP_BSM_ENTRIES, &bsm))) {
 		/* 26+: the BootstrapMethods attribute as offsets and data */
-		push_field(w, addr + bsm, AOT_LF_BSM_OFFSETS, AOT_MT_ARRAY_U4, 0);
-		push_field(w, addr + bsm, AOT_LF_BSM_BOOTSTRAP_METHODS, AOT_MT_ARRAY_U2, 0);
+		aot_walk_push_field(w, addr + bsm, AOT_LF_BSM_OFFSETS, AOT_MT_ARRAY_U4, 0);
+		aot_walk_push_field(w, addr + bsm, AOT_LF_BSM_BOOTSTRAP_METHODS, AOT_MT_ARRAY_U2, 0);
 	}
 	push_ptr_array(w, addr, AOT_LF_CP_RESOLVED_KLASSES, AOT_MT_UNKNOWN);
 	/* Entries that hold pointers hold Symbols (Utf8, and unresolved Strings). */
@@ -178,7 +175,7 @@ static void push_entries(struct aot_walk *w, uint64_t addr, enum aot_lf f, enum 
 {
 	uint64_t e, d;
 	if (aot_meta_has(w->m, f) && aot_ok(aot_meta_off(w->m, esz, &e)) && aot_ok(aot_meta_off(w->m, doff, &d)))
-		push_field(w, addr, f, AOT_MT_ARRAY_OTHER, OTHER(e, d));
+		aot_walk_push_field(w, addr, f, AOT_MT_ARRAY_OTHER, AOT_WALK_OTHER(e, d));
 }
 
 static struct aot_err *visit_cpcache(struct aot_walk *w, uint64_t addr, uint64_t *size)
@@ -196,7 +193,7 @@ static struct aot_err *visit_cpcache(struct aot_walk *w, uint64_t addr, uint64_t
 	if (err)
 		return err;
 	*size = (sz + len * esz + 7) & ~7ull;
-	push_field(w, addr, AOT_LF_CPC_REFERENCE_MAP, AOT_MT_ARRAY_U2, 0);
+	aot_walk_push_field(w, addr, AOT_LF_CPC_REFERENCE_MAP, AOT_MT_ARRAY_U2, 0);
 	push_entries(w, addr, AOT_LF_CPC_RESOLVED_INDY_ENTRIES, AOT_LF_SIZEOF_RESOLVED_INDY_ENTRY,
 		     AOT_LF_ARRAY_RIE_DATA);
 	push_entries(w, addr, AOT_LF_CPC_RESOLVED_FIELD_ENTRIES, AOT_LF_SIZEOF_RESOLVED_FIELD_ENTRY,
@@ -240,11 +237,15 @@ static struct aot_err *visit_array(struct aot_walk *w, uint64_t addr, enum aot_m
 		return err;
 	if (len > (1u << 28) || !esz || esz > 4096)
 		return aot_errf(AOT_ERR_FORMAT, "Array length %" PRIu32 " of %" PRIu64 "-byte elements", len, esz);
-	/* sizeof(Array<T>) holds one element, padded to the int's alignment at least */
+	*size = aot_walk_array_bytes(len, esz, doff);
+	return NULL;
+}
+
+uint64_t aot_walk_array_bytes(uint64_t len, uint64_t esz, uint64_t doff)
+{
 	uint64_t align = esz < 4 ? 4 : esz > 8 ? 8 : esz;
 	uint64_t one = (doff + esz + align - 1) & ~(align - 1);
-	*size = (one + (len ? len - 1 : 0) * esz + 7) & ~7ull;
-	return NULL;
+	return (one + (len ? len - 1 : 0) * esz + 7) & ~7ull;
 }
 
 static struct aot_err *visit_annotations(struct aot_walk *w, uint64_t addr, uint64_t *size)
@@ -252,31 +253,25 @@ static struct aot_err *visit_annotations(struct aot_walk *w, uint64_t addr, uint
 	struct aot_err *err = aot_meta_off(w->m, AOT_LF_SIZEOF_ANNOTATIONS, size);
 	if (err)
 		return err;
-	push_field(w, addr, AOT_LF_ANNOTATIONS_CLASS, AOT_MT_ARRAY_U1, 0);
-	push_field(w, addr, AOT_LF_ANNOTATIONS_CLASS_TYPE, AOT_MT_ARRAY_U1, 0);
+	aot_walk_push_field(w, addr, AOT_LF_ANNOTATIONS_CLASS, AOT_MT_ARRAY_U1, 0);
+	aot_walk_push_field(w, addr, AOT_LF_ANNOTATIONS_CLASS_TYPE, AOT_MT_ARRAY_U1, 0);
 	push_ptr_array(w, addr, AOT_LF_ANNOTATIONS_FIELDS, AOT_MT_ARRAY_U1);
 	push_ptr_array(w, addr, AOT_LF_ANNOTATIONS_FIELDS_TYPE, AOT_MT_ARRAY_U1);
 	return NULL;
 }
 
-static struct aot_err *visit_record_component(struct aot_walk *w, uint64_t addr, uint64_t *size)
+/*
+ * A fixed-size object whose every pointer is a byte array: a
+ * RecordComponent (its annotations) or a SharedClassPathEntry (its name and
+ * manifest, Array<char>).
+ */
+static struct aot_err *visit_byte_array_holder(struct aot_walk *w, uint64_t addr, enum aot_lf sizeof_f,
+					       uint64_t *size)
 {
-	struct aot_err *err = aot_meta_off(w->m, AOT_LF_SIZEOF_RECORD_COMPONENT, size);
-	if (err)
-		return err;
-	/* Its pointers are its annotation arrays. */
-	push_other_slots(w, addr, *size, 0, AOT_MT_ARRAY_U1);
-	return NULL;
-}
-
-static struct aot_err *visit_class_path_entry(struct aot_walk *w, uint64_t addr, uint64_t *size)
-{
-	struct aot_err *err = aot_meta_off(w->m, AOT_LF_SIZEOF_SHARED_CLASS_PATH_ENTRY, size);
-	if (err)
-		return err;
-	/* Its pointers are its name and manifest (Array<char>). */
-	push_other_slots(w, addr, *size, 0, AOT_MT_ARRAY_U1);
-	return NULL;
+	struct aot_err *err = aot_meta_off(w->m, sizeof_f, size);
+	if (!err)
+		push_other_slots(w, addr, *size, 0, AOT_MT_ARRAY_U1);
+	return err;
 }
 
 struct aot_err *aot_walk_visit(struct aot_walk *w, uint64_t addr, enum aot_mtype t, uint64_t *size,
@@ -296,8 +291,10 @@ struct aot_err *aot_walk_visit(struct aot_walk *w, uint64_t addr, enum aot_mtype
 	case AOT_MT_ARRAY_U8:
 	case AOT_MT_ARRAY_OTHER: return visit_array(w, addr, t, *owner, size);
 	case AOT_MT_ANNOTATIONS: return visit_annotations(w, addr, size);
-	case AOT_MT_RECORD_COMPONENT: return visit_record_component(w, addr, size);
-	case AOT_MT_SHARED_CLASS_PATH_ENTRY: return visit_class_path_entry(w, addr, size);
+	case AOT_MT_RECORD_COMPONENT:
+		return visit_byte_array_holder(w, addr, AOT_LF_SIZEOF_RECORD_COMPONENT, size);
+	case AOT_MT_SHARED_CLASS_PATH_ENTRY:
+		return visit_byte_array_holder(w, addr, AOT_LF_SIZEOF_SHARED_CLASS_PATH_ENTRY, size);
 	default: return aot_walk_visit_aot(w, addr, t, size, owner);
 	}
 }
