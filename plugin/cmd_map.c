@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_meta_util.h"
 #include "commands.h"
 #include "heap.h"
 #include "hexdump.h"
@@ -12,13 +11,6 @@
 #include "objwalk.h"
 
 static const char *const region_names[2] = { "rw", "ro" };
-
-/* "[rw region          0x… - 0x…   N bytes]", as AOTMapLogger::log_region_range prints it. */
-static void section_line(struct aot_out *o, const char *name, uint64_t base, uint64_t top)
-{
-	aot_out_text(o, "[%-18s 0x%016" PRIx64 " - 0x%016" PRIx64 " %9" PRIu64 " bytes]", name, base, top,
-		     top - base);
-}
 
 static void object_line(struct aot_meta *m, struct aot_out *o, const struct aot_mobj *ob)
 {
@@ -69,7 +61,7 @@ static void map_region(struct aot_meta *m, const struct aot_objmap *om, int r, s
 		aot_out_hex(o, "end", om->top[r], 16);
 		aot_out_begin_table(o, "objects", cols, sizeof(cols) / sizeof(cols[0]));
 	} else {
-		section_line(o, title, om->base[r], om->top[r]);
+		aot_map_section_line(o, title, om->base[r], om->top[r]);
 	}
 	uint64_t at = om->base[r];
 	for (size_t i = 0; i < om->n; i++) {
@@ -130,7 +122,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		aot_out_str(o, "archive", om->ar->path);
 	/* the header's fields are aot-header's; its section line opens the map */
 	if (!only && !json)
-		section_line(o, "header", 0, om->ar->header_size);
+		aot_map_section_line(o, "header", 0, om->ar->header_size);
 	if (json)
 		aot_out_begin_list(o, "regions", NULL);
 	for (int r = 0; r < 2; r++)
@@ -141,7 +133,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	if (!only) {
 		const struct aot_region *bm = aot_archive_region(om->ar, "bm");
 		if (bm && !json)
-			section_line(o, "bitmap", 0, bm->used);
+			aot_map_section_line(o, "bitmap", 0, bm->used);
 	}
 	struct aot_err *heap_err = NULL;
 	if ((!only || !strcmp(only, "hp")) && om->ar->kind != AOT_KIND_DYNAMIC) {

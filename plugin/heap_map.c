@@ -396,8 +396,7 @@ struct aot_err *aot_heap_map_out(struct aot_meta *m, const struct aot_archive *a
 		aot_out_begin_list(o, "heap_objects", NULL);
 	for (unsigned i = 0; i < h->nregions && !err; i++) {
 		const struct aot_heap_region *r = &h->regions[i];
-		aot_out_text(o, "[%-18s 0x%016" PRIx64 " - 0x%016" PRIx64 " %9" PRIu64 " bytes]", r->title,
-			     r->start, r->end, r->end - r->start);
+		aot_map_section_line(o, r->title, r->start, r->end);
 		c.dump_at = r->start;
 		c.dump_end = r->end;
 		err = aot_heap_walk_region(h, i, map_fn, &c);

@@ -6,6 +6,12 @@
 
 #define LINE_BYTES 32
 
+void aot_map_section_line(struct aot_out *o, const char *name, uint64_t base, uint64_t end)
+{
+	aot_out_text(o, "[%-18s 0x%016" PRIx64 " - 0x%016" PRIx64 " %9" PRIu64 " bytes]", name, base, end,
+		     end - base);
+}
+
 struct aot_err *aot_hexdump(struct aot_meta *m, struct aot_out *o, uint64_t from, uint64_t to, uint64_t zero_from,
 			    unsigned unit, bool ascii)
 {
