@@ -68,25 +68,25 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	struct row rows[NORDER];
 	for (size_t k = 0; k < NORDER; k++)
 		rows[k] = (struct row){ .type = order[k].name };
+	/* each type's row, by the name the JVM's table gives it */
+	size_t row_of[AOT_MT_COUNT];
+	for (int t = 0; t < AOT_MT_COUNT; t++) {
+		row_of[t] = NORDER - 1;
+		for (size_t k = 0; k < NORDER; k++)
+			if (!strcmp(order[k].name, aot_mtype_map_name((enum aot_mtype)t)))
+				row_of[t] = k;
+	}
 	uint64_t objs[2] = { 0, 0 };
 	for (size_t i = 0; i < om->n; i++) {
 		const struct aot_mobj *ob = &om->v[i];
-		const char *name = aot_mtype_map_name((enum aot_mtype)ob->type);
-		size_t at = NORDER - 1;
-		for (size_t k = 0; k < NORDER; k++)
-			if (!strcmp(order[k].name, name))
-				at = k;
+		size_t at = row_of[ob->type];
 		int col = ob->region == 1 ? 0 : 1;
-		uint64_t bytes = ob->size;
 		/* the word before an InstanceKlass (its RunTimeClassInfo pointer) is allocated with it */
-		if (aot_mtype_is_instance_klass((enum aot_mtype)ob->type) &&
-		    (!i || om->v[i - 1].addr + om->v[i - 1].size <= ob->addr - 8))
-			bytes += 8;
+		uint64_t bytes = ob->size + (ob->info_word ? 8 : 0);
 		rows[at].cnt[col]++;
 		rows[at].bytes[col] += bytes;
 		objs[col] += bytes;
 	}
-	size_t nrows = NORDER;
 	struct row tail[] = {
 		{ "SymbolHashentry", { sym.entries, 0 }, { sym.entry_bytes, 0 } },
 		{ "SymbolBucket", { sym.buckets, 0 }, { sym.bucket_bytes, 0 } },
@@ -95,12 +95,8 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 		/* the cloned vtables open rw, before its first object */
 		{ "CppVTables", { 0, m->feature >= 27 && om->ar->kind != AOT_KIND_DYNAMIC }, { 0, 0 } },
 	};
-	uint64_t first_rw = om->misc[0];
-	for (size_t i = 0; i < om->n; i++)
-		if (om->v[i].region == 0 && om->v[i].addr < first_rw)
-			first_rw = om->v[i].addr;
 	if (om->ar->kind != AOT_KIND_DYNAMIC)
-		tail[4].bytes[1] = first_rw - om->base[0];
+		tail[4].bytes[1] = om->first[0] - om->base[0];
 	uint64_t used[2] = { om->top[1] - om->base[1], om->top[0] - om->base[0] };
 	uint64_t known[2] = { objs[0], objs[1] };
 	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++)
@@ -110,7 +106,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	struct row other = { "Other", { 0, 0 },
 			     { used[0] - known[0], used[1] - known[1] } };
 	struct row total = { "Total", { 0, 0 }, { used[0], used[1] } };
-	for (size_t k = 0; k < nrows; k++)
+	for (size_t k = 0; k < NORDER; k++)
 		for (int c = 0; c < 2; c++)
 			total.cnt[c] += rows[k].cnt[c];
 	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++)
@@ -120,7 +116,7 @@ static struct aot_err *run(struct aot_session *s, int argc, char **argv, struct 
 	aot_out_begin(o, "stats", NULL);
 	aot_out_str(o, "archive", om->ar->path);
 	aot_out_begin_table(o, "metadata", cols, sizeof(cols) / sizeof(cols[0]));
-	for (size_t k = 0; k < nrows; k++)
+	for (size_t k = 0; k < NORDER; k++)
 		if (rows[k].cnt[0] + rows[k].cnt[1] ||
 		    (m->feature >= order[k].from && m->feature <= order[k].to))
 			out_row(o, &rows[k]);

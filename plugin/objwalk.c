@@ -194,7 +194,7 @@ static void record(struct aot_walk *w, uint64_t addr, uint64_t size, enum aot_mt
 	if (!reserve(w, (void **)&om->v, &w->cap, om->n, sizeof(*om->v), 16384))
 		return;
 	int r = aot_walk_region_of(w, addr);
-	om->v[om->n++] = (struct aot_mobj){ addr, (uint32_t)size, (uint8_t)t, (uint8_t)(r < 0 ? 0 : r), owner };
+	om->v[om->n++] = (struct aot_mobj){ addr, (uint32_t)size, (uint8_t)t, (uint8_t)(r < 0 ? 0 : r), false, owner };
 }
 
 size_t aot_u64_lower_bound(const uint64_t *v, size_t n, uint64_t x)
@@ -352,12 +352,6 @@ void aot_walk_sort(struct aot_walk *w)
 		qsort(w->om->v, w->om->n, sizeof(*w->om->v), cmp_mobj);
 }
 
-/* The JVM reserves one word before each InstanceKlass for its RunTimeClassInfo pointer. */
-static bool is_klass_prefix(const struct aot_mobj *next, uint64_t gap)
-{
-	return gap == 8 && aot_mtype_is_instance_klass((enum aot_mtype)next->type);
-}
-
 /*
  * Lay each region's objects end to end: what lies between two objects is an
  * Unknown object, overlaps are problems, and what follows the last object is
@@ -370,12 +364,16 @@ static void lay_out(struct aot_walk *w)
 	size_t n = om->n;
 	for (int r = 0; r < 2; r++) {
 		uint64_t cur = 0;
-		om->misc[r] = om->end[r];
+		om->first[r] = om->misc[r] = om->end[r];
 		for (size_t i = 0; i < n; i++) {
-			const struct aot_mobj o = om->v[i];
-			if (o.region != r)
+			struct aot_mobj *p = &om->v[i];
+			if (p->region != r)
 				continue;
+			/* The JVM reserves one word before an InstanceKlass for its RunTimeClassInfo pointer. */
+			p->info_word = aot_mtype_is_instance_klass((enum aot_mtype)p->type) && (!cur || p->addr >= cur + 8);
+			const struct aot_mobj o = *p;
 			if (!cur) {
+				om->first[r] = o.addr;
 				cur = o.addr + o.size;	/* what precedes the first object (the vtables) the JVM leaves unnamed */
 				continue;
 			}
@@ -383,10 +381,9 @@ static void lay_out(struct aot_walk *w)
 				aot_walk_problem(w, o.addr, "%s at 0x%016" PRIx64 " overlaps the object before it "
 						 "(which ends at 0x%016" PRIx64 ")", aot_mtype_map_name((enum aot_mtype)o.type),
 						 o.addr, cur);
-			} else if (o.addr > cur && !is_klass_prefix(&o, o.addr - cur)) {
-				uint64_t gap = o.addr - cur;
-				if (is_klass_prefix(&o, 8) && gap > 8)
-					gap -= 8;
+			} else if (o.addr > cur && o.addr - cur > (o.info_word ? 8u : 0u)) {
+				/* the info word is the class's, not unknown */
+				uint64_t gap = o.addr - cur - (o.info_word ? 8 : 0);
 				record(w, cur, gap, AOT_MT_UNKNOWN, 0);
 				om->unknown++;
 				om->unknown_bytes += gap;

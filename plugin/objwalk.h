@@ -21,6 +21,7 @@ struct aot_mobj {
 	uint32_t size;
 	uint8_t type;		/* enum aot_mtype */
 	uint8_t region;		/* 0 rw, 1 ro */
+	bool info_word;		/* an InstanceKlass the word before which holds its RunTimeClassInfo* */
 	uint64_t owner;		/* Method of a ConstMethod/MethodCounters/…, CP of a cache: for names */
 };
 
@@ -42,6 +43,7 @@ struct aot_objmap {
 	size_t n;
 	/* [0] rw, [1] ro: where the region starts, its used end, and the end the map prints ("Misc data") */
 	uint64_t base[2], top[2], end[2];
+	uint64_t first[2];		/* where the first object starts (== end[i] if none) */
 	uint64_t misc[2];		/* where Misc data starts (== end[i] if none) */
 	size_t unknown, unknown_bytes;
 	size_t inferred;	/* typed by shape, for want of a field's layout (stripped builds) */
