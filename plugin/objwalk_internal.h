@@ -63,6 +63,13 @@ size_t aot_walk_slots(const struct aot_walk *w, uint64_t addr, uint64_t size, si
 void aot_walk_push_field(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum aot_mtype t, uint64_t owner);
 
 /*
+ * Each marked slot of [ADDR, ADDR+SIZE) but SKIP that points at something
+ * without a vtable points at a T: queue it (vtable types the engine queues).
+ */
+void aot_walk_push_other_slots(struct aot_walk *w, uint64_t addr, uint64_t size, uint64_t skip,
+			       enum aot_mtype t);
+
+/*
  * Array<T>::size() in bytes: LEN elements of ESZ bytes from DOFF on.
  * sizeof(Array<T>) holds one element, padded to the int's alignment at least.
  */

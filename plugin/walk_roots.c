@@ -29,12 +29,7 @@ static void array_slots(struct aot_walk *w, uint64_t arr, enum aot_mtype t)
 	uint32_t len;
 	if (!aot_ok(aot_meta_read(w->m, arr, &len, sizeof(len))) || len > (1u << 20))
 		return;
-	size_t first, n = aot_walk_slots(w, arr, 8 + 8 * (uint64_t)len, &first);
-	for (size_t i = first; i < first + n; i++) {
-		uint64_t v;
-		if (aot_ok(aot_meta_u64(w->m, w->om->slots[i], &v)))
-			aot_walk_push(w, v, t, 0, w->om->slots[i]);
-	}
+	aot_walk_push_other_slots(w, arr, 8 + 8 * (uint64_t)len, 0, t);
 }
 
 /*

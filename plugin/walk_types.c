@@ -56,9 +56,8 @@ static void push_ptr_array(struct aot_walk *w, uint64_t obj, enum aot_lf f, enum
 	}
 }
 
-/* Marked slots of the object that do not point at a vtable type: each is a T. */
-static void push_other_slots(struct aot_walk *w, uint64_t addr, uint64_t size, uint64_t skip,
-			     enum aot_mtype t)
+void aot_walk_push_other_slots(struct aot_walk *w, uint64_t addr, uint64_t size, uint64_t skip,
+			       enum aot_mtype t)
 {
 	size_t first, n = aot_walk_slots(w, addr, size, &first);
 	for (size_t i = first; i < first + n; i++) {
@@ -145,7 +144,7 @@ static struct aot_err *visit_const_method(struct aot_walk *w, uint64_t addr, uin
 	*size = 8 * words;
 	aot_walk_push_field(w, addr, AOT_LF_CM_STACKMAP_DATA, AOT_MT_ARRAY_U1, 0);
 	/* The other pointers of a ConstMethod are its annotation arrays, at its end. */
-	push_other_slots(w, addr, *size, addr + off, AOT_MT_ARRAY_U1);
+	aot_walk_push_other_slots(w, addr, *size, addr + off, AOT_MT_ARRAY_U1);
 	return NULL;
 }
 
@@ -167,7 +166,7 @@ static struct aot_err *visit_cp(struct aot_walk *w, uint64_t addr, uint64_t *siz
 	}
 	push_ptr_array(w, addr, AOT_LF_CP_RESOLVED_KLASSES, AOT_MT_UNKNOWN);
 	/* Entries that hold pointers hold Symbols (Utf8, and unresolved Strings). */
-	push_other_slots(w, cp.base, 8 * (uint64_t)cp.length, 0, AOT_MT_SYMBOL);
+	aot_walk_push_other_slots(w, cp.base, 8 * (uint64_t)cp.length, 0, AOT_MT_SYMBOL);
 	return NULL;
 }
 
@@ -270,7 +269,7 @@ static struct aot_err *visit_byte_array_holder(struct aot_walk *w, uint64_t addr
 {
 	struct aot_err *err = aot_meta_off(w->m, sizeof_f, size);
 	if (!err)
-		push_other_slots(w, addr, *size, 0, AOT_MT_ARRAY_U1);
+		aot_walk_push_other_slots(w, addr, *size, 0, AOT_MT_ARRAY_U1);
 	return err;
 }
 
