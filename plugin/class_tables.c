@@ -914,19 +914,12 @@ const char *aot_class_source_name(enum aot_class_source src)
 struct aot_err *aot_vm_symbols(struct aot_session *s, const struct aot_archive *ar, uint64_t **ret,
 			       size_t *n)
 {
-	struct aot_target *t;
-	struct aot_meta *m;
 	struct ct_ctx c;
 	size_t uni, tbl;
 	uint64_t bytes;
 	*ret = NULL;
 	*n = 0;
-	struct aot_err *err = aot_session_target(s, &t);
-	if (!err)
-		err = aot_session_meta(s, &m);
-	if (!err)
-		err = ct_ctx_init(&c, s, t, ar->base ? ar->base : ar);
-	c.m = m;
+	struct aot_err *err = ct_open(&c, s, ar->base ? ar->base : ar, false);
 	if (!err)
 		err = ct_find_tag(&c, 1, c.rc->uni_tag, &uni);
 	if (!err)
@@ -957,13 +950,10 @@ struct aot_err *aot_vm_symbols(struct aot_session *s, const struct aot_archive *
 struct aot_err *aot_heap_roots_21(struct aot_session *s, const struct aot_archive *ar,
 				  uint32_t *narrow)
 {
-	struct aot_target *t;
 	struct ct_ctx c;
 	size_t uni;
 	uint64_t v;
-	struct aot_err *err = aot_session_target(s, &t);
-	if (!err)
-		err = ct_ctx_init(&c, s, t, ar);
+	struct aot_err *err = ct_open(&c, s, ar, false);
 	if (!err && !c.rc->heap_roots)
 		return aot_errf(AOT_ERR_UNSUPPORTED, "%s: the serialized data of JDK %d holds no heap "
 				"roots", ar->path, c.rc->feature);
