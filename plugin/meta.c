@@ -310,7 +310,10 @@ bool aot_meta_in_archive(const struct aot_meta *m, uint64_t addr)
 	return ar && (!strcmp(rg, "rw") || !strcmp(rg, "ro"));
 }
 
-bool aot_meta_int_constant(struct aot_meta *m, const char *name, int64_t *v)
+/* A constant of one of libjvm's gHotSpotVM constant tables (LOOKUP names which). */
+static bool vm_constant(struct aot_meta *m, const char *name,
+			const struct aot_vm_const *(*lookup)(const struct aot_vmstructs *, const char *),
+			int64_t *v)
 {
 	struct aot_jvm *j;
 	struct aot_err *err = aot_session_jvm(m->s, &j);
@@ -318,24 +321,19 @@ bool aot_meta_int_constant(struct aot_meta *m, const char *name, int64_t *v)
 		aot_err_free(err);
 		return false;
 	}
-	const struct aot_vm_const *c = j->vm ? aot_vmstructs_int(j->vm, name) : NULL;
+	const struct aot_vm_const *c = j->vm ? lookup(j->vm, name) : NULL;
 	if (!c || c->origin == AOT_VM_UNKNOWN)
 		return false;
 	*v = c->value;
 	return true;
 }
 
+bool aot_meta_int_constant(struct aot_meta *m, const char *name, int64_t *v)
+{
+	return vm_constant(m, name, aot_vmstructs_int, v);
+}
+
 bool aot_meta_long_constant(struct aot_meta *m, const char *name, int64_t *v)
 {
-	struct aot_jvm *j;
-	struct aot_err *err = aot_session_jvm(m->s, &j);
-	if (err) {
-		aot_err_free(err);
-		return false;
-	}
-	const struct aot_vm_const *c = j->vm ? aot_vmstructs_long(j->vm, name) : NULL;
-	if (!c || c->origin == AOT_VM_UNKNOWN)
-		return false;
-	*v = c->value;
-	return true;
+	return vm_constant(m, name, aot_vmstructs_long, v);
 }
