@@ -105,5 +105,6 @@ const struct aot_cmd aot_cmd_print_cp = {
 		"text, numbers, member references as Class.name:type, and for resolved class\n"
 		"entries the archived class they resolve to.\n",
 	.example = "aot-print-cp java.lang.String",
+	.addr_args = true,
 	.run = run,
 };

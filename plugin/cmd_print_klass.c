@@ -237,5 +237,6 @@ const struct aot_cmd aot_cmd_print_klass = {
 		"An address that is not an archived Klass is refused, saying what is there.\n\n"
 		"  --raw   also every C++ field of the object, with offset, size and value\n",
 	.example = "aot-print-klass java.lang.String",
+	.addr_args = true,
 	.run = run,
 };

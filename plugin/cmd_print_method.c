@@ -93,5 +93,6 @@ const struct aot_cmd aot_cmd_print_method = {
 		"                constant pool; rewritten (JVM-internal) bytecodes are named\n"
 		"                as such with the standard one they stand for\n",
 	.example = "aot-print-method 0x8002bb678 --bytecodes",
+	.addr_args = true,
 	.run = run,
 };

@@ -371,5 +371,6 @@ const struct aot_cmd aot_cmd_print_object = {
 		"(--limit N, default 64).  An address inside an object names the object it is\n"
 		"in and the offset.\n",
 	.example = "aot-print-object 0x7ffc03198",
+	.addr_args = true,
 	.run = run,
 };

@@ -61,5 +61,6 @@ const struct aot_cmd aot_cmd_print_symbol = {
 		"refcount.  ADDR must be the start of an archived Symbol: every archived symbol\n"
 		"has the permanent refcount 0xffff, and anything else is refused.\n",
 	.example = "aot-print-symbol 0x8003a9730",
+	.addr_args = true,
 	.run = run,
 };

@@ -97,5 +97,6 @@ const struct aot_cmd aot_cmd_refs = {
 		"the slot, the value, and the object holding the slot (address, offset, type,\n"
 		"name), or \"Misc data\" for the tables and serialized data.\n",
 	.example = "aot-refs 0x800000e80",
+	.addr_args = true,
 	.run = run,
 };

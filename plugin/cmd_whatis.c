@@ -106,5 +106,6 @@ const struct aot_cmd aot_cmd_whatis = {
 		"class, narrow oop and array length).  An address outside every archive is\n"
 		"\"not in any archive\".\n",
 	.example = "aot-whatis 0x8002bb690",
+	.addr_args = true,
 	.run = run,
 };

@@ -21,6 +21,7 @@ struct aot_cmd {
 	const char *example;	/* one example invocation */
 	enum aot_complete complete;
 	bool salvage;		/* runs on an archive cut short (aot_archive's damage) */
+	bool addr_args;		/* its first positional argument may be an address (debuggers evaluate it) */
 	/* ARGV[0] is the command name; --json has been taken out already. */
 	struct aot_err *(*run)(struct aot_session *s, int argc, char **argv, struct aot_out *o);
 };

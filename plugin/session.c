@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "live.h"
 #include "meta.h"
 #include "target_file.h"
 
@@ -29,7 +30,26 @@ void aot_session_destroy(struct aot_session *s)
 	aot_layout_destroy(s->layout);
 	aot_jvm_destroy(s->jvm);
 	aot_err_free(s->jvm_err);
+	aot_live_destroy(s->live);
+	for (size_t i = 0; i < s->nkept; i++)
+		free(s->kept[i]);
+	free(s->kept);
 	free(s);
+}
+
+bool aot_session_keep(struct aot_session *s, char *p)
+{
+	char **k = realloc(s->kept, (s->nkept + 1) * sizeof(*k));
+	if (!k)
+		return false;
+	k[s->nkept++] = p;
+	s->kept = k;
+	return true;
+}
+
+void aot_session_flush(struct aot_session *s)
+{
+	aot_live_flush(s->live);
 }
 
 struct aot_err *aot_session_open(struct aot_session *s, const char *path)

@@ -27,7 +27,11 @@ struct aot_session_opts {
 	const char *debug_dir;		/* --debug-dir, searched before /usr/lib/debug */
 	const char *cache_dir;		/* --cache-dir */
 	int pid;			/* --pid */
+	const char *archive;		/* --archive: a copy of the static archive an attached JVM mapped */
+	const char *exe;		/* --exe: the java launcher of a core (its JDK's libjvm) */
 };
+
+struct aot_live;
 
 struct aot_session {
 	struct aot_session_opts opts;
@@ -43,12 +47,23 @@ struct aot_session {
 	const char *debug_dirs[3];
 	struct aot_layout *layout;	/* aot_session_layout() */
 	struct aot_meta *meta;		/* aot_session_meta() (meta.h) */
+	/* Attached to a process, core or debugger (attach.c); NULL for archive files. */
+	struct aot_live *live;
+	/* Strings the session owns on behalf of its options (aot_session_keep()). */
+	char **kept;
+	size_t nkept;
 };
 
 /* Create an empty session; OPTS is copied (its strings are borrowed). */
 AOT_PUBLIC struct aot_err *aot_session_create(const struct aot_session_opts *opts, struct aot_session **ret);
 /* NULL-safe. */
 AOT_PUBLIC void aot_session_destroy(struct aot_session *s);
+
+/* Take ownership of P, freed with the session; false (P not taken) when out of memory. */
+bool aot_session_keep(struct aot_session *s, char *p);
+
+/* Memory of an attached process may have changed: drop what was cached from it. */
+void aot_session_flush(struct aot_session *s);
 
 /* Open the archive at PATH and add it to the session. */
 AOT_PUBLIC struct aot_err *aot_session_open(struct aot_session *s, const char *path);
