@@ -415,13 +415,23 @@ static struct aot_err *read_base_name(struct aot_archive *ar)
 struct aot_err *aot_archive_open(const char *path, const struct aot_open_opts *opts,
 				 struct aot_archive **ret)
 {
+	struct aot_file *f;
+	struct aot_err *err = aot_file_load(path, &f);
+	return err ? err : aot_archive_open_file(f, opts, ret);
+}
+
+struct aot_err *aot_archive_open_file(struct aot_file *file, const struct aot_open_opts *opts,
+				      struct aot_archive **ret)
+{
 	struct aot_archive *ar = calloc(1, sizeof(*ar));
-	if (!ar)
+	if (!ar) {
+		aot_file_destroy(file);
 		return &aot_enomem;
-	struct aot_err *err = aot_file_load(path, &ar->file);
-	if (err)
-		goto fail;
+	}
+	struct aot_err *err = NULL;
+	ar->file = file;
 	ar->path = ar->file->path;
+	const char *path = ar->path;
 	const struct aot_file *f = ar->file;
 	ar->hptr_scale = 1;
 

@@ -103,6 +103,9 @@ struct aot_archive {
  */
 struct aot_err *aot_archive_open(const char *path, const struct aot_open_opts *opts,
 				 struct aot_archive **ret);
+/* The same for bytes already in memory (a header read from a process, a fuzzer's input); takes FILE. */
+struct aot_err *aot_archive_open_file(struct aot_file *file, const struct aot_open_opts *opts,
+				      struct aot_archive **ret);
 /* NULL-safe; also destroys the base archive. */
 void aot_archive_destroy(struct aot_archive *ar);
 

@@ -66,6 +66,28 @@ struct aot_err *aot_file_load(const char *path, struct aot_file **ret)
 	return NULL;
 }
 
+struct aot_err *aot_file_from_bytes(const char *name, const void *data, uint64_t len,
+				    struct aot_file **ret)
+{
+	if (len > AOT_FILE_MAX_SIZE)
+		return aot_err_input(name, 0, NULL, "size %llu is larger than the %llu bytes we load",
+				     (unsigned long long)len, (unsigned long long)AOT_FILE_MAX_SIZE);
+	struct aot_file *f = calloc(1, sizeof(*f));
+	if (!f)
+		return &aot_enomem;
+	f->path = strdup(name);
+	f->data = malloc((size_t)len + 1);
+	if (!f->path || !f->data) {
+		aot_file_destroy(f);
+		return &aot_enomem;
+	}
+	if (len)
+		memcpy(f->data, data, (size_t)len);
+	f->size = len;
+	*ret = f;
+	return NULL;
+}
+
 void aot_file_destroy(struct aot_file *f)
 {
 	if (!f)

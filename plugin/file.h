@@ -24,6 +24,9 @@ struct aot_file {
 
 /* Read PATH whole.  Directories, devices and FIFOs are refused with a clear error. */
 struct aot_err *aot_file_load(const char *path, struct aot_file **ret);
+/* A copy of LEN bytes at DATA, named NAME in errors as a file would be. */
+struct aot_err *aot_file_from_bytes(const char *name, const void *data, uint64_t len,
+				    struct aot_file **ret);
 /* NULL-safe. */
 void aot_file_destroy(struct aot_file *f);
 
