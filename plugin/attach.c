@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jvm.h"
 #include "live.h"
@@ -151,6 +152,22 @@ static struct aot_err *open_libjvm(struct aot_session *s, struct aot_live *l)
 	o.loaded = m->path;
 	o.loaded_start = m->start;
 	o.pid = 0;
+	// A core from another machine: the libjvm of the JDK whose launcher --exe names.
+	char from_exe[4096];
+	if (!o.jvm && s->opts.exe && access(m->path, R_OK) != 0) {
+		char *real = realpath(s->opts.exe, NULL);
+		char *bin = real ? strrchr(real, '/') : NULL;
+		if (bin)
+			*bin = '\0';
+		char *home = real ? strrchr(real, '/') : NULL;
+		if (home)
+			*home = '\0';
+		if (home && snprintf(from_exe, sizeof(from_exe), "%s/lib/server/libjvm.so", real) < (int)sizeof(from_exe))
+			o.jvm = from_exe;
+		free(real);
+		if (!o.jvm)
+			return aot_errf(AOT_ERR_NOT_FOUND, "--exe %s: not a JDK's bin/java", s->opts.exe);
+	}
 	struct aot_err *err = aot_jvm_open(&o, NULL, NULL, &s->jvm);
 	s->jvm_tried = true;
 	if (err)
@@ -440,8 +457,15 @@ struct aot_err *aot_session_attach(struct aot_session *s, const struct aot_attac
 		err = aot_archive_require_layout(mem_ar);
 	if (!err)
 		err = find_file(s, l, mem_ar, &mi, &path);
-	if (!err)
+	if (!err) {
 		err = aot_archive_open(path, &s->opts.open, &far);
+		if (err && err->code == AOT_ERR_OS && !s->opts.archive) {
+			struct aot_err *e = aot_errf(AOT_ERR_OS, "%s (the file %s mapped): give a copy with --archive",
+						     err->msg, l->what);
+			aot_err_free(err);
+			err = e;
+		}
+	}
 	if (!err)
 		err = check_same(l, far, mem_ar);
 	if (!err && !aot_jvm_holds_ident(s->jvm, far->jvm_ident))
