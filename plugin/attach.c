@@ -11,6 +11,7 @@
 #include "mappings.h"
 #include "session.h"
 #include "target_callback.h"
+#include "target_core.h"
 #include "target_file.h"
 #include "target_proc.h"
 
@@ -34,6 +35,7 @@ struct aot_live {
 	char *what;
 	struct aot_proc *proc;
 	struct aot_callback_mem *cb;
+	struct aot_core *core;
 	struct aot_mappings *maps;
 	struct aot_target *mem;		/* the attached memory */
 	struct aot_target *file;	/* the archive files, relocated as the process has them */
@@ -51,6 +53,7 @@ void aot_live_destroy(struct aot_live *l)
 	aot_target_destroy(l->file);
 	aot_target_destroy(l->mem);
 	aot_callback_mem_destroy(l->cb);
+	aot_core_destroy(l->core);
 	aot_proc_destroy(l->proc);
 	aot_mappings_destroy(l->maps);
 	free(l->what);
@@ -129,15 +132,28 @@ static struct aot_err *open_memory(struct aot_live *l, const struct aot_attach_s
 		if (!err)
 			err = aot_proc_add_to(l->proc, l->mem);
 	} else {
-		err = aot_errf(AOT_ERR_UNSUPPORTED, "%s: core files are not supported yet", src->core);
+		err = aot_core_open(src->core, &l->core);
+		if (!err)
+			err = aot_core_add_to(l->core, l->mem);
 	}
 	if (err)
 		return err;
 	if (src->maps)
 		return aot_mappings_parse(src->maps, strlen(src->maps), "the debugger's mappings", &l->maps);
-	if (src->pid > 0)
+	if (src->pid > 0 && !l->core)
 		return aot_mappings_read_proc(src->pid, &l->maps);
-	return aot_errf(AOT_ERR_USAGE, "%s: no list of mapped files", l->what);
+	if (!l->core)
+		return aot_errf(AOT_ERR_USAGE, "%s: no list of mapped files", l->what);
+	const struct aot_mappings *cm = aot_core_mappings(l->core);
+	if (cm->n == 0)
+		return aot_errf(AOT_ERR_NOT_FOUND, "%s has no NT_FILE note: the files the process mapped are unknown",
+				l->what);
+	err = aot_mappings_create(&l->maps);
+	for (size_t i = 0; !err && i < cm->n; i++)
+		err = aot_mappings_add(l->maps, cm->v[i].start, cm->v[i].end, cm->v[i].offset, cm->v[i].path);
+	if (!err)
+		aot_mappings_sort(l->maps);
+	return err;
 }
 
 /* The libjvm the process has mapped, with layouts from its file. */

@@ -4,7 +4,11 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "file.h"
 
@@ -24,18 +28,26 @@
 #define PRPSINFO_PSARGS_LEN 80
 #define PRPSINFO_SIZE (PRPSINFO_PSARGS + PRPSINFO_PSARGS_LEN)
 
+/* Limits on what is read up front: no real core comes near them. */
+#define CORE_MAX_PHDRS (1u << 24)
+#define CORE_MAX_HEADERS (256u << 20)
+#define CORE_MAX_NOTES (256u << 20)
+
 /* NT_FILE: count and page_size, then per file {start, end, page_offset}. */
 #define NT_FILE_HEADER 16
 #define NT_FILE_ENTRY 24
 
 struct core_load {
-	const uint8_t *bytes;	/* in the file buffer */
+	const struct aot_core *core;
+	uint64_t off;		/* in the core file */
 	uint64_t vaddr;
 	uint64_t len;		/* what the file holds of [p_vaddr, p_vaddr + p_filesz) */
 };
 
 struct aot_core {
-	struct aot_file *file;
+	struct aot_file *file;	/* the headers and notes (a core's first bytes), or all of an in-memory one */
+	int fd;			/* memory bytes are read from here on demand; -1: all in FILE */
+	uint64_t size;		/* of the whole core */
 	struct core_load *loads;
 	size_t nloads;
 	struct aot_mappings *maps;
@@ -72,6 +84,14 @@ static uint64_t in_file(const struct aot_core *c, uint64_t off, uint64_t len)
 	if (off >= size)
 		return 0;
 	return len < size - off ? len : size - off;
+}
+
+/* The same for the whole core, of which FILE may hold only the first bytes. */
+static uint64_t in_core(const struct aot_core *c, uint64_t off, uint64_t len)
+{
+	if (off >= c->size)
+		return 0;
+	return len < c->size - off ? len : c->size - off;
 }
 
 /*
@@ -164,11 +184,9 @@ static struct aot_err *read_nt_file(struct aot_core *c, const uint8_t *desc, uin
 }
 
 /* The notes of one PT_NOTE segment: LEN bytes at file offset OFF, of P_FILESZ the header claims. */
-static struct aot_err *read_notes(struct aot_core *c, uint64_t off, uint64_t len, uint64_t p_filesz)
+static struct aot_err *read_notes(struct aot_core *c, const uint8_t *base, uint64_t off, uint64_t len,
+				  uint64_t p_filesz)
 {
-	if (len == 0)
-		return NULL;	// OFF may lie past the buffer: not even a pointer to it may be formed
-	const uint8_t *base = c->file->data + off;
 	uint64_t pos = 0;
 	while (len - pos >= sizeof(Elf64_Nhdr)) {
 		uint32_t namesz = rd32(base + pos), descsz = rd32(base + pos + 4);
@@ -204,6 +222,41 @@ static struct aot_err *read_notes(struct aot_core *c, uint64_t off, uint64_t len
 }
 
 /* The number of program headers: e_phnum, or with PN_XNUM section 0's sh_info. */
+/* Read up to LEN bytes at OFF; how many the file had. */
+static uint64_t pread_all(int fd, void *dst, uint64_t len, uint64_t off)
+{
+	uint64_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(fd, (char *)dst + got, len - got, (off_t)(off + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (uint64_t)n;
+	}
+	return got;
+}
+
+/* The notes of one PT_NOTE segment, read from wherever the dumper put them (gdb: after the memory). */
+static struct aot_err *note_segment(struct aot_core *c, uint64_t off, uint64_t len, uint64_t p_filesz)
+{
+	if (len == 0)
+		return NULL;	// OFF may lie past the buffer: not even a pointer to it may be formed
+	if (c->fd < 0)
+		return read_notes(c, c->file->data + off, off, len, p_filesz);
+	if (len > CORE_MAX_NOTES)
+		return aot_err_input(c->file->path, off, "PT_NOTE", "%" PRIu64 " bytes of notes, more than %u MB",
+				     len, CORE_MAX_NOTES >> 20);
+	uint8_t *buf = malloc(len);
+	if (!buf)
+		return &aot_enomem;
+	struct aot_err *err = pread_all(c->fd, buf, len, off) == len
+		? read_notes(c, buf, off, len, p_filesz)
+		: aot_err_os(EIO, "%s: cannot read the notes at offset 0x%" PRIx64, c->file->path, off);
+	free(buf);
+	return err;
+}
+
 static struct aot_err *phdr_count(const struct aot_core *c, const Elf64_Ehdr *eh, uint64_t *ret)
 {
 	*ret = eh->e_phnum;
@@ -276,28 +329,32 @@ static struct aot_err *parse(struct aot_core *c)
 		uint64_t want = ph.p_filesz;
 		if (ph.p_type == PT_LOAD && want > ph.p_memsz)
 			want = ph.p_memsz;	// bytes beyond the mapping's size are no memory
-		uint64_t have = in_file(c, ph.p_offset, want);
+		uint64_t have = in_core(c, ph.p_offset, want);
 		if (have < want)
 			c->truncated++;
 		if (ph.p_type == PT_NOTE)
-			err = read_notes(c, ph.p_offset, have, want);
+			err = note_segment(c, ph.p_offset, have, want);
 		else if (have > 0)
 			c->loads[c->nloads++] = (struct core_load){
-				.bytes = c->file->data + ph.p_offset, .vaddr = ph.p_vaddr, .len = have,
+				.core = c, .off = ph.p_offset, .vaddr = ph.p_vaddr, .len = have,
 			};
 	}
 	return err;
 }
 
-/* Takes FILE. */
-static struct aot_err *open_file(struct aot_file *file, struct aot_core **ret)
+/* Takes FILE and FD (-1: FILE is the whole core, of SIZE bytes). */
+static struct aot_err *open_file(struct aot_file *file, int fd, uint64_t size, struct aot_core **ret)
 {
 	struct aot_core *c = calloc(1, sizeof(*c));
 	if (!c) {
 		aot_file_destroy(file);
+		if (fd >= 0)
+			close(fd);
 		return &aot_enomem;
 	}
 	c->file = file;
+	c->fd = fd;
+	c->size = size;
 	struct aot_err *err = aot_mappings_create(&c->maps);
 	if (!err)
 		err = parse(c);
@@ -309,11 +366,62 @@ static struct aot_err *open_file(struct aot_file *file, struct aot_core **ret)
 	return NULL;
 }
 
+/*
+ * How much of the core's start holds its ELF header and program headers:
+ * cores run to gigabytes, so only that much is read up front (notes and
+ * memory are read where they are, on demand).
+ * Garbage here only makes the guess large or small; parse() checks it all.
+ */
+static uint64_t headers_end(int fd, uint64_t size)
+{
+	Elf64_Ehdr eh;
+	if (pread_all(fd, &eh, sizeof(eh), 0) < sizeof(eh))
+		return size;
+	uint64_t phnum = eh.e_phnum, end = sizeof(eh);
+	if (phnum == PN_XNUM) {
+		Elf64_Shdr sh0;
+		phnum = pread_all(fd, &sh0, sizeof(sh0), eh.e_shoff) == sizeof(sh0) ? sh0.sh_info : 0;
+		end = eh.e_shoff < size - sizeof(sh0) ? eh.e_shoff + sizeof(sh0) : size;
+	}
+	if (phnum > CORE_MAX_PHDRS || eh.e_phoff > size)
+		return size;
+	uint64_t table = phnum * sizeof(Elf64_Phdr);
+	end = end > eh.e_phoff + table ? end : eh.e_phoff + table;
+	return end < size ? end : size;
+}
+
 struct aot_err *aot_core_open(const char *path, struct aot_core **ret)
 {
-	struct aot_file *file;
-	struct aot_err *err = aot_file_load(path, &file);
-	return err ? err : open_file(file, ret);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return aot_err_os(errno, "%s: cannot open", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = errno;
+		close(fd);
+		return S_ISREG(st.st_mode) ? aot_err_os(e, "%s: cannot stat", path)
+					   : aot_err_input(path, 0, NULL, "is not a regular file");
+	}
+	uint64_t size = (uint64_t)st.st_size, want = headers_end(fd, size);
+	if (want > CORE_MAX_HEADERS) {
+		close(fd);
+		return aot_err_input(path, 0, "program headers",
+				     "%" PRIu64 " bytes, more than the %d MB a core's headers can need", want,
+				     CORE_MAX_HEADERS >> 20);
+	}
+	uint8_t *buf = malloc(want ? want : 1);
+	struct aot_file *file = NULL;
+	struct aot_err *err = buf ? NULL : &aot_enomem;
+	if (!err && pread_all(fd, buf, want, 0) < want)
+		err = aot_err_os(EIO, "%s: cannot read its first %" PRIu64 " bytes", path, want);
+	if (!err)
+		err = aot_file_from_bytes(path, buf, want, &file);
+	free(buf);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return open_file(file, fd, size, ret);
 }
 
 struct aot_err *aot_core_open_bytes(const char *name, const void *data, size_t len,
@@ -321,7 +429,7 @@ struct aot_err *aot_core_open_bytes(const char *name, const void *data, size_t l
 {
 	struct aot_file *file;
 	struct aot_err *err = aot_file_from_bytes(name, data, len, &file);
-	return err ? err : open_file(file, ret);
+	return err ? err : open_file(file, -1, len, ret);
 }
 
 void aot_core_destroy(struct aot_core *c)
@@ -331,14 +439,23 @@ void aot_core_destroy(struct aot_core *c)
 	aot_mappings_destroy(c->maps);
 	free(c->loads);
 	aot_file_destroy(c->file);
+	if (c->fd >= 0)
+		close(c->fd);
 	free(c);
 }
 
 static struct aot_err *read_core(void *dst, uint64_t addr, size_t len, uint64_t seg_off, void *arg)
 {
 	const struct core_load *l = arg;
-	(void)addr;
-	memcpy(dst, l->bytes + seg_off, len);
+	const struct aot_core *c = l->core;
+	if (c->fd < 0) {
+		memcpy(dst, c->file->data + l->off + seg_off, len);
+		return NULL;
+	}
+	// The core may have been cut short since it was opened.
+	if (pread_all(c->fd, dst, len, l->off + seg_off) < len)
+		return aot_err_fault(addr, "%s: the bytes of 0x%" PRIx64 " at file offset 0x%" PRIx64
+				     " cannot be read", c->file->path, addr, l->off + seg_off);
 	return NULL;
 }
 
