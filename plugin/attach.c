@@ -102,6 +102,11 @@ static struct aot_err *read_live_region(void *dst, uint64_t addr, size_t len, ui
 	return aot_target_read(r->live->file, dst, r->file_start + seg_off, len);
 }
 
+static long proc_read(void *arg, uint64_t addr, void *dst, size_t len)
+{
+	return aot_proc_read(arg, addr, dst, len);
+}
+
 /* Where the attached memory comes from and which files it has mapped. */
 static struct aot_err *open_memory(struct aot_live *l, const struct aot_attach_src *src)
 {
@@ -111,13 +116,13 @@ static struct aot_err *open_memory(struct aot_live *l, const struct aot_attach_s
 	if (err)
 		return err;
 	int n;
-	if (src->read)
-		n = src->pid > 0 ? asprintf(&l->what, "process %d (through the debugger)", src->pid)
-				 : asprintf(&l->what, "the debugger's core");
-	else if (src->pid > 0)
+	// Named the same whoever reads it, so that messages are the same in the CLI and the debuggers.
+	if (src->pid > 0)
 		n = asprintf(&l->what, "process %d", src->pid);
 	else if (src->core)
 		n = asprintf(&l->what, "core %s", src->core);
+	else if (src->read)
+		n = asprintf(&l->what, "the debugger's core");
 	else
 		return aot_errf(AOT_ERR_USAGE, "attach: no process, core or debugger to read");
 	if (n < 0)
@@ -128,9 +133,12 @@ static struct aot_err *open_memory(struct aot_live *l, const struct aot_attach_s
 		if (!err)
 			err = aot_callback_mem_add_to(l->cb, l->mem);
 	} else if (src->pid > 0) {
+		// Through the same block cache as a debugger's reads: a pread per field is slow on big walks.
 		err = aot_proc_open(src->pid, &l->proc);
 		if (!err)
-			err = aot_proc_add_to(l->proc, l->mem);
+			err = aot_callback_mem_create(proc_read, l->proc, "process", &l->cb);
+		if (!err)
+			err = aot_callback_mem_add_to(l->cb, l->mem);
 	} else {
 		err = aot_core_open(src->core, &l->core);
 		if (!err)
@@ -165,9 +173,10 @@ static struct aot_err *open_libjvm(struct aot_session *s, struct aot_live *l)
 				l->what);
 	struct aot_jvm_opts o;
 	aot_session_jvm_opts(s, &o);
-	o.loaded = m->path;
+	// Reading /proc/PID/mem ourselves: the tables too come from the process, as --pid always read them.
+	o.pid = l->proc ? aot_proc_pid(l->proc) : 0;
+	o.loaded = l->proc ? NULL : m->path;
 	o.loaded_start = m->start;
-	o.pid = 0;
 	// A core from another machine: the libjvm of the JDK whose launcher --exe names.
 	char from_exe[4096];
 	if (!o.jvm && s->opts.exe && access(m->path, R_OK) != 0) {

@@ -53,6 +53,8 @@ struct aot_err *aot_cmd_execute(struct aot_session *s, int argc, char **argv, FI
 	const struct aot_err *damage = aot_session_damage(s);
 	if (damage && !cmd->salvage)
 		return aot_err_copy(damage);
+	// An attached JVM may have run since the last command: each command reads it afresh.
+	aot_session_flush(s);
 	char **args = calloc((size_t)argc + 1, sizeof(*args));
 	if (!args)
 		return &aot_enomem;

@@ -48,19 +48,28 @@ pid_t aot_proc_pid(const struct aot_proc *p)
 	return p->pid;
 }
 
-static struct aot_err *read_mem(void *dst, uint64_t addr, size_t len, uint64_t seg_off, void *arg)
+long aot_proc_read(struct aot_proc *p, uint64_t addr, void *dst, size_t len)
 {
-	const struct aot_proc *p = arg;
-	(void)seg_off;
 	size_t got = 0;
 	while (got < len) {
 		ssize_t n = pread(p->mem_fd, (char *)dst + got, len - got, (off_t)(addr + got));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return aot_err_fault(addr + got, "process %d: address 0x%" PRIx64 " is not mapped",
-					     (int)p->pid, addr + got);
+			break;
 		got += (size_t)n;
+	}
+	return got == 0 && len ? -1 : (long)got;
+}
+
+static struct aot_err *read_mem(void *dst, uint64_t addr, size_t len, uint64_t seg_off, void *arg)
+{
+	struct aot_proc *p = arg;
+	(void)seg_off;
+	long got = aot_proc_read(p, addr, dst, len);
+	if (got < (long)len) {
+		uint64_t at = addr + (uint64_t)(got < 0 ? 0 : got);
+		return aot_err_fault(at, "process %d: address 0x%" PRIx64 " is not mapped", (int)p->pid, at);
 	}
 	return NULL;
 }

@@ -29,4 +29,7 @@ struct aot_err *aot_proc_find_module(struct aot_proc *p, const char *name, char 
 
 pid_t aot_proc_pid(const struct aot_proc *p);
 
+/* Read up to LEN bytes at ADDR: how many could be read (fewer at an unmapped page), or -1. */
+long aot_proc_read(struct aot_proc *p, uint64_t addr, void *dst, size_t len);
+
 #endif
