@@ -191,6 +191,22 @@ def rewrite_addr_arg(cmd, words, evaluate):
     return rest[:first] + [evaluate(expr)] + rest[first:]
 
 
+def command_line(cmd, arg, evaluate):
+    """The library's command line for command CMD (a commands() entry) typed
+    in a debugger with the argument text ARG.  For a command that takes an
+    address, the words of ARG that are not options (split at white space only,
+    quotes kept) are one debugger expression, replaced by EVALUATE(text): its
+    value in hex, or the text unchanged when it is not an address (a class
+    name).  Everything else is passed as typed."""
+    arg = arg.strip()
+    if cmd['addr_args'] and arg:
+        words = arg.split()
+        new = rewrite_addr_arg(cmd, words, evaluate)
+        if new != words:
+            arg = ' '.join(new)
+    return cmd['name'] + (' ' + arg if arg else '')
+
+
 def maps_line(start, end, offset, path, perms='r--p'):
     """One line of /proc/PID/maps text."""
     return f'{start:x}-{end:x} {perms} {offset:08x} 00:00 0' + (f' {path}' if path else '') + '\n'
