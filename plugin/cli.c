@@ -15,6 +15,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "attach.h"
 #include "commands.h"
 
 #ifndef AOTDBG_VERSION
@@ -26,6 +27,8 @@ static struct aot_session *g_session;
 static void usage(FILE *f)
 {
 	fputs("usage: aotdbg [options] ARCHIVE...\n"
+	      "       aotdbg --pid PID [options]         (the archives a running JVM mapped)\n"
+	      "       aotdbg --core CORE [options]       (the archives in a core of a JVM)\n"
 	      "       aotdbg --jvm LIBJVM.so [options]   (layout commands only)\n"
 	      "\n"
 	      "Shows what is inside HotSpot CDS archives (.jsa) and AOT caches (.aot) of\n"
@@ -43,8 +46,15 @@ static void usage(FILE *f)
 	      "                        the layouts, its lib/server the default base archive\n"
 	      "      --jvm LIBJVM.so   take layouts from this libjvm.so (default: the JDK\n"
 	      "                        whose libjvm holds the archive's jvm_ident)\n"
-	      "      --pid PID         take layouts from the libjvm of this running JVM, and\n"
-	      "                        the gHotSpotVM tables from its memory (read only)\n"
+	      "      --pid PID         without ARCHIVE: attach to the archives this running\n"
+	      "                        JVM mapped, reading its memory (never stopped or\n"
+	      "                        written); with ARCHIVE: take layouts from its libjvm\n"
+	      "      --core CORE       attach to the archives in this core of a JVM; regions\n"
+	      "                        the core lacks are read from the archive file\n"
+	      "      --archive F       the archive file the JVM mapped (default: the path it\n"
+	      "                        mapped it from); refused unless its CRCs match\n"
+	      "      --exe JAVA        the core's java launcher: its JDK's libjvm.so is used\n"
+	      "                        when the path the core names is not on this machine\n"
 	      "      --debug-file F    libjvm's separate DWARF file (default: found by\n"
 	      "                        build id under /usr/lib/debug, or .gnu_debuglink)\n"
 	      "      --debug-dir DIR   also look for debug files under DIR/.build-id\n"
@@ -252,7 +262,7 @@ static int batch(bool json)
 int main(int argc, char **argv)
 {
 	enum { OPT_BATCH = 256, OPT_JSON, OPT_BASE, OPT_BASE_ARCHIVE, OPT_JAVA_HOME, OPT_VERSION, OPT_JVM, OPT_DEBUG_FILE, OPT_PID, OPT_DEBUG_DIR,
-	       OPT_CACHE_DIR };
+	       OPT_CACHE_DIR, OPT_CORE, OPT_EXE, OPT_ARCHIVE };
 	static const struct option longopts[] = {
 		{ "command", required_argument, NULL, 'c' },
 		{ "batch", no_argument, NULL, OPT_BATCH },
@@ -262,6 +272,9 @@ int main(int argc, char **argv)
 		{ "java-home", required_argument, NULL, OPT_JAVA_HOME },
 		{ "jvm", required_argument, NULL, OPT_JVM },
 		{ "pid", required_argument, NULL, OPT_PID },
+		{ "core", required_argument, NULL, OPT_CORE },
+		{ "exe", required_argument, NULL, OPT_EXE },
+		{ "archive", required_argument, NULL, OPT_ARCHIVE },
 		{ "debug-file", required_argument, NULL, OPT_DEBUG_FILE },
 		{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
@@ -273,6 +286,7 @@ int main(int argc, char **argv)
 	const char **cmds = calloc((size_t)argc + 1, sizeof(*cmds));
 	int ncmds = 0;
 	bool batch_mode = false, json = false;
+	const char *core = NULL;
 	int c;
 	if (!cmds)
 		return report(&aot_enomem);
@@ -301,6 +315,9 @@ int main(int argc, char **argv)
 			opts.pid = (int)pid;
 			break;
 		}
+		case OPT_CORE: core = optarg; break;
+		case OPT_EXE: opts.exe = optarg; break;
+		case OPT_ARCHIVE: opts.archive = optarg; break;
 		case OPT_DEBUG_FILE: opts.debug_file = optarg; break;
 		case OPT_DEBUG_DIR: opts.debug_dir = optarg; break;
 		case OPT_CACHE_DIR: opts.cache_dir = optarg; break;
@@ -315,11 +332,20 @@ int main(int argc, char **argv)
 	int status = 0;
 	for (int i = optind; i < argc && !status; i++)
 		status = report(aot_session_open(g_session, argv[i]));
+	// --pid alone, or --core: the archives that JVM mapped.
+	bool attach = core || (opts.pid && optind == argc);
+	if (!status && attach && optind < argc)
+		status = report(aot_errf(AOT_ERR_USAGE, "--core takes no ARCHIVE: give a copy with --archive"));
+	if (!status && attach) {
+		struct aot_attach_src src = { .pid = core ? 0 : opts.pid, .core = core };
+		g_session->opts.pid = 0;	// layouts come from the attached libjvm, not a second reader
+		status = report(aot_session_attach(g_session, &src));
+	}
 	bool only_help = ncmds > 0;
 	for (int i = 0; i < ncmds; i++)
 		only_help &= strncmp(cmds[i], "help", 4) == 0;
 	// Layout commands need only a JVM; everything else needs an archive.
-	bool have_jvm = opts.jvm || opts.open.java_home || opts.pid;
+	bool have_jvm = opts.jvm || opts.open.java_home || opts.pid || core;
 	if (!status && g_session->narchives == 0 && !only_help && !have_jvm) {
 		fputs("aotdbg: no archive given\n", stderr);
 		usage(stderr);

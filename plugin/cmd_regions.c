@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "live.h"
 
 static const struct aot_col region_cols[] = {
 	{ "index", "#", 2, AOT_RIGHT },
@@ -13,6 +14,7 @@ static const struct aot_col region_cols[] = {
 	{ "range", "address range", 37, AOT_LEFT },
 	{ "flags", "flags", 14, AOT_LEFT },
 	{ "crc", "crc", 10, AOT_LEFT },
+	{ "bytes_from", "bytes from", 10, AOT_LEFT },
 	{ "pointer_map", "pointer map", 0, AOT_LEFT },
 };
 
@@ -34,6 +36,9 @@ static void out_region(struct aot_out *o, const struct aot_session *s, const str
 	uint64_t start = r->is_bitmap ? 0 : r->is_heap ? r->addr : r->addr + delta;
 	if (r->used == 0)
 		start = 0;
+	// Attached: where the process has it (the code region lands in the code cache) and whose bytes.
+	const char *from = r->used && !r->is_bitmap ? "file" : NULL;
+	bool live = aot_live_region(s->live, ar, r->index, &start, &from);
 	char buf[128];
 	aot_out_row_begin(o);
 	aot_out_u64(o, "index", r->index);
@@ -41,10 +46,12 @@ static void out_region(struct aot_out *o, const struct aot_session *s, const str
 	aot_out_hex(o, "file_offset", r->file_offset, 0);
 	aot_out_u64(o, "entry_offset", r->header_off);
 	aot_out_u64(o, "used", r->used);
-	if (r->used && !r->is_bitmap)
+	if (r->used && !r->is_bitmap && start)
 		aot_out_strf(o, "range", "[0x%016" PRIx64 ", 0x%016" PRIx64 ")", start, start + r->used);
 	else if (r->is_bitmap)
-		aot_out_str(o, "range", "not mapped (read at load)");
+		aot_out_str(o, "range", live ? "not mapped (unmapped after load)" : "not mapped (read at load)");
+	else if (r->used)
+		aot_out_str(o, "range", "not mapped in the process");
 	else
 		aot_out_str(o, "range", "-");
 	aot_out_hex(o, "start", start, 16);
@@ -68,7 +75,7 @@ static void out_region(struct aot_out *o, const struct aot_session *s, const str
 	aot_out_hex(o, "mapped_base", r->mapped_base, 16);
 	if (ar->layout->region_entry_size > 88)
 		aot_out_i64(o, "in_reserved_space", r->in_reserved_space);
-	aot_out_str(o, "bytes_from", r->used ? "file" : NULL);
+	aot_out_str(o, "bytes_from", from);
 
 	struct aot_bitmap maps[2];
 	unsigned n = 0;

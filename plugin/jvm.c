@@ -177,10 +177,35 @@ static struct aot_err *open_from_process(struct aot_jvm *j, int pid)
 	return NULL;
 }
 
+/* The libjvm an attached process has mapped (or the --jvm copy of it), and its load bias there. */
+static struct aot_err *open_loaded(struct aot_jvm *j, const struct aot_jvm_opts *opts)
+{
+	struct aot_err *err = open_libjvm(j, opts->jvm ? opts->jvm : opts->loaded,
+					  opts->jvm ? "--jvm, as the copy of the one mapped" : "mapped in the process");
+	if (err)
+		return err;
+	const struct aot_elf_load *l0 = aot_elf_load_at(j->elf, 0);
+	j->load_bias = opts->loaded_start - (l0 ? l0->vaddr & ~0xfffULL : 0);
+	return NULL;
+}
+
+uint64_t aot_jvm_static_addr(const struct aot_jvm *j, const struct aot_vm_field *f)
+{
+	// Tables read from a live process hold run-time addresses already.
+	return j->image ? f->address + j->load_bias : f->address;
+}
+
+bool aot_jvm_holds_ident(const struct aot_jvm *j, const char *ident)
+{
+	return holds_ident(j->elf, ident);
+}
+
 static struct aot_err *locate(struct aot_jvm *j, const struct aot_jvm_opts *opts,
 			      const char *jvm_ident, const char *archive_path)
 {
 	char p[4096];
+	if (opts->loaded)
+		return open_loaded(j, opts);
 	if (opts->pid)
 		return open_from_process(j, opts->pid);
 	if (opts->jvm)
@@ -235,7 +260,7 @@ struct aot_err *aot_jvm_open(const struct aot_jvm_opts *opts, const char *jvm_id
 	j->dwarf_opts = opts->dwarf;
 	struct aot_err *err = locate(j, opts, jvm_ident, archive_path);
 	// A libjvm found by the ident holds it; one the user named may not.
-	bool named = opts->pid || opts->jvm || opts->java_home;
+	bool named = opts->pid || opts->jvm || opts->java_home || opts->loaded;
 	if (!err && named && jvm_ident && !holds_ident(j->elf, jvm_ident))
 		err = aot_errf(AOT_ERR_CHECK,
 			       "%s is \"%s\", but the archive was written by \"%s\": refusing to take layouts from another build",

@@ -25,6 +25,14 @@ struct aot_jvm_opts {
 	const char *java_home;		/* --java-home */
 	struct aot_dwarf_opts dwarf;	/* --debug-file, --cache-dir */
 	int pid;			/* --pid: read the tables from this live JVM (0: none) */
+	/*
+	 * Attaching: the libjvm.so an attached process (or core) has mapped,
+	 * with its file-offset-0 mapping at LOADED_START.  The tables come
+	 * from the file (as for an archive alone), so a core need not hold
+	 * them; --jvm, when given, names a copy of that file.
+	 */
+	const char *loaded;
+	uint64_t loaded_start;
 };
 
 struct aot_jvm {
@@ -35,6 +43,7 @@ struct aot_jvm {
 	struct aot_elf_image *image;	/* NULL when the tables come from a live process */
 	struct aot_proc *proc;
 	uint64_t bias;			/* where libjvm is loaded (0 for the file) */
+	uint64_t load_bias;		/* attaching: where the process has it loaded (aot_jvm_static_addr) */
 	struct aot_target *target;
 	struct aot_vmstructs *vm;	/* NULL when the tables are missing: vm_err says why */
 	struct aot_err *vm_err;
@@ -54,6 +63,12 @@ void aot_jvm_destroy(struct aot_jvm *j);	/* NULL-safe */
 
 /* The DWARF of this libjvm, opened on first use; the error is kept and returned again. */
 struct aot_err *aot_jvm_dwarf(struct aot_jvm *j, struct aot_dwarf **ret);
+
+/* The run-time address of static field F of the tables in the attached process. */
+uint64_t aot_jvm_static_addr(const struct aot_jvm *j, const struct aot_vm_field *f);
+
+/* Whether the libjvm file holds IDENT, the jvm_ident of an archive it could have written. */
+bool aot_jvm_holds_ident(const struct aot_jvm *j, const char *ident);
 
 /* The feature release ("25") from the ident; NULL if unknown. */
 const char *aot_jvm_feature(const struct aot_jvm *j, char *buf, size_t len);

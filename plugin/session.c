@@ -119,22 +119,28 @@ struct aot_err *aot_session_target(struct aot_session *s, struct aot_target **re
 	return NULL;
 }
 
+void aot_session_jvm_opts(struct aot_session *s, struct aot_jvm_opts *o)
+{
+	size_t nd = 0;
+	if (s->opts.debug_dir)
+		s->debug_dirs[nd++] = s->opts.debug_dir;
+	s->debug_dirs[nd++] = "/usr/lib/debug";
+	s->debug_dirs[nd] = NULL;
+	*o = (struct aot_jvm_opts){
+		.jvm = s->opts.jvm,
+		.java_home = s->opts.open.java_home,
+		.pid = s->opts.pid,
+		.dwarf = { .debug_file = s->opts.debug_file, .cache_dir = s->opts.cache_dir,
+			   .debug_dirs = s->debug_dirs },
+	};
+}
+
 struct aot_err *aot_session_jvm(struct aot_session *s, struct aot_jvm **ret)
 {
 	if (!s->jvm_tried) {
 		s->jvm_tried = true;
-		size_t nd = 0;
-		if (s->opts.debug_dir)
-			s->debug_dirs[nd++] = s->opts.debug_dir;
-		s->debug_dirs[nd++] = "/usr/lib/debug";
-		s->debug_dirs[nd] = NULL;
-		struct aot_jvm_opts o = {
-			.jvm = s->opts.jvm,
-			.java_home = s->opts.open.java_home,
-			.pid = s->opts.pid,
-			.dwarf = { .debug_file = s->opts.debug_file, .cache_dir = s->opts.cache_dir,
-				   .debug_dirs = s->debug_dirs },
-		};
+		struct aot_jvm_opts o;
+		aot_session_jvm_opts(s, &o);
 		// The base of a dynamic archive has the same ident: the top one decides.
 		const struct aot_archive *ar = s->narchives ? s->archives[0] : NULL;
 		s->jvm_err = aot_jvm_open(&o, ar ? ar->jvm_ident : NULL, ar ? ar->path : NULL, &s->jvm);

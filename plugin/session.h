@@ -91,6 +91,9 @@ struct aot_err *aot_session_target(struct aot_session *s, struct aot_target **re
  */
 struct aot_err *aot_session_jvm(struct aot_session *s, struct aot_jvm **ret);
 
+/* The options the session's libjvm is opened with (--jvm, --debug-dir, …). */
+void aot_session_jvm_opts(struct aot_session *s, struct aot_jvm_opts *o);
+
 /*
  * The layouts of that JVM build, what decoders read fields through: from
  * its gHotSpotVM tables, and from DWARF only for what the tables lack.
