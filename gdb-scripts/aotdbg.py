@@ -117,7 +117,19 @@ def session():
         elif key[0] == 'live':
             s.attach(pid=key[1], read=_read)
         else:
-            s.attach(pid=0, read=_read, maps=_maps_text())
+            # The core file itself first, read as `aotdbg --core` reads it (same
+            # output, including which regions came from the cache file: gdb 13
+            # serves a core's missing file-backed pages from the files
+            # themselves, so through gdb every page looks like the core's).
+            # Through gdb's memory when the library cannot read the core.
+            try:
+                if not key[2] or not os.path.exists(key[2]):
+                    raise native.Error('no core path')
+                s.attach(pid=0, core=key[2])
+            except native.Error:
+                s.close()
+                s = _new_session()
+                s.attach(pid=0, read=_read, maps=_maps_text())
     except BaseException:
         s.close()
         raise

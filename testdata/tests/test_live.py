@@ -32,7 +32,13 @@ LLDB_PY = '/usr/lib/llvm-14/lib/python3.11/dist-packages'
 LIB = os.path.join(ROOT, 'build', 'libaotdbg.so')
 
 # (JDK, archive kind): Debian 25 and 17 with debug info, Temurin 25 stripped.
-JVMS = [('jdk25', 'aot'), ('jdk17', 'static'), ('temurin25', 'aot')]
+# (JDK, archive kind, extra JVM options, label): Debian 25 and 17 with debug
+# info, Temurin 25 stripped, and a 25 that did not relocate its cache (its
+# read-only regions stay clean file pages, which gcore leaves out: the core's
+# aot-regions must fill them from the cache file).
+NORELOC = ['-XX:+UnlockDiagnosticVMOptions', '-XX:ArchiveRelocationMode=0']
+JVMS = [('jdk25', 'aot', [], 'jdk25/aot'), ('jdk17', 'static', [], 'jdk17/static'),
+        ('temurin25', 'aot', [], 'temurin25/aot'), ('jdk25', 'aot', NORELOC, 'jdk25/aot-norelocate')]
 NAME = re.compile(r'^  name: (.*)$', re.M)
 
 
@@ -161,11 +167,11 @@ def joined(results, start, end=None):
     return ''.join(r['out'] for r in results[start:end])
 
 
-def one_jvm(jdk, kind):
-    label = f'live {jdk}/{kind}'
+def one_jvm(jdk, kind, extra=(), name=None):
+    label = f'live {name or jdk + "/" + kind}'
     tmp = tempfile.mkdtemp(prefix=f'test-live-{jdk}-')
     try:
-        with LiveJVM(jdk, kind) as j:
+        with LiveJVM(jdk, kind, extra=extra) as j:
             classes = j.classes()
             check(f'{label}: archived classes from {j.classes_source}', len(classes) >= 300,
                   f'{len(classes)} classes')
@@ -220,20 +226,25 @@ def one_jvm(jdk, kind):
                 check(f'{label}: after {dbg} detached the JVM answers jcmd', st == 0 and j.alive(), text[-300:])
 
             # A core of it.
-            core_checks(label, j, tmp, classes, regions_json, klass_cmds)
+            core_checks(label, j, tmp, classes, regions_json, klass_cmds, need_meta_file=bool(extra))
     except LiveJVMError as e:
         check(f'{label}: JVM started', False, str(e))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def core_checks(label, j, tmp, classes, live_regions_json, klass_cmds):
+def core_checks(label, j, tmp, classes, live_regions_json, klass_cmds, need_meta_file=False):
     label = label.replace('live', 'core')
     if not have('gcore'):
         check(f'{label}: gcore installed', False, 'gcore not found (package gdb)')
         return
     exe = os.readlink(f'/proc/{j.pid}/exe')
     core = os.path.join(tmp, 'core')
+    if need_meta_file:
+        # Leave clean file-backed private pages out of the core (the kernel's
+        # default filter 0x33; gcore honours it), as most cores are made.
+        with open(f'/proc/{j.pid}/coredump_filter', 'w') as f:
+            f.write('0x33')
     p = subprocess.run(['gcore', '-o', core, str(j.pid)], capture_output=True, text=True, timeout=300)
     core = f'{core}.{j.pid}'
     if not check(f'{label}: gcore', p.returncode == 0 and os.path.exists(core), (p.stdout + p.stderr)[-500:]):
@@ -246,7 +257,7 @@ def core_checks(label, j, tmp, classes, live_regions_json, klass_cmds):
     live = {r['name']: r['start'] for r in json.loads(live_regions_json)['archives'][0]['regions']}
     classes_out = klasses = None
     if cli_ok:
-        core_region_checks(f'{label} cli', rj, j, live)
+        core_region_checks(f'{label} cli', rj, j, live, need_meta_file)
         st, classes_out, err = cli(['--core', core, '-c', 'aot-classes'])
         classes_checks(f'{label} cli', classes_out, classes)
         st, klasses, err = cli(['--core', core], klass_cmds)
@@ -264,7 +275,10 @@ def core_checks(label, j, tmp, classes, live_regions_json, klass_cmds):
     if not check(f'{label}: gdb on the core: aot-regions', res[0]['ok'] and res[3]['ok'],
                  f'{res[0]["err"]} {res[3]["err"]}'):
         return
-    core_region_checks(f'{label} gdb', res[3]['out'], j, live)
+    # gdb reads a core's missing file-backed pages from the files: through its
+    # memory every region looks like the core's, unless the library reads the
+    # core itself (as gdb-scripts/aotdbg.py does once aotdbg --core works).
+    core_region_checks(f'{label} gdb', res[3]['out'], j, live, need_meta_file and cli_ok)
     check(f'{label}: gdb: aot-print-klass 0x10 is one error, the session goes on',
           not res[1]['ok'] and res[2]['ok'], str(res[1]))
     classes_checks(f'{label} gdb', res[2]['out'], classes)
@@ -275,28 +289,29 @@ def core_checks(label, j, tmp, classes, live_regions_json, klass_cmds):
         same(f'{label}: gdb aot-print-klass x{len(classes)} == CLI', 'core-klass', joined(res, 4), klasses, tmp)
 
 
-def core_region_checks(label, regions_json, j, live):
+def core_region_checks(label, regions_json, j, live, need_meta_file):
     doc = json.loads(regions_json)
     froms = region_checks(label, doc, j, {'core', 'file', 'core+file'})
     got = {r['name']: r['start'] for r in doc['archives'][0]['regions']}
     check(f'{label}: the core\'s regions at the live addresses', live == got, f'{live} vs {got}')
-    check(f'{label}: aot-regions says which regions came from the cache file ({froms})',
-          any('file' in (f or '') for f in froms.values()), str(froms))
+    if need_meta_file:
+        check(f'{label}: aot-regions says which metadata regions came from the cache file ({froms})',
+              any('file' in (f or '') for n, f in froms.items() if n != 'hp'), str(froms))
 
 
-def _jvm_test(jdk, kind):
+def _jvm_test(jdk, kind, extra, name):
     def t():
         if harness.jdk_of(jdk) is None:
-            check(f'live {jdk}/{kind}: JDK {jdk} in the matrix', False,
+            check(f'live {name}: JDK {jdk} in the matrix', False,
                   'not in testdata/cache/jdks/jdks.tsv: run testdata/setup-jdks.sh')
             return
-        one_jvm(jdk, kind)
-    t.__name__ = f'test_live_{jdk}'
+        one_jvm(jdk, kind, extra, name)
+    t.__name__ = 'test_live_' + re.sub(r'\W', '_', name)
     return t
 
 
-for _jdk, _kind in JVMS:
-    test(_jvm_test(_jdk, _kind))
+for _jvm in JVMS:
+    test(_jvm_test(*_jvm))
 
 
 @test
