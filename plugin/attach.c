@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jvm.h"
 #include "live.h"
@@ -36,7 +37,7 @@ struct aot_live {
 	struct aot_mappings *maps;
 	struct aot_target *mem;		/* the attached memory */
 	struct aot_target *file;	/* the archive files, relocated as the process has them */
-	struct aot_file_mapping *fmaps[MAX_LIVE_ARCHIVES];
+	struct aot_file_mapping *fmap;	/* of the top archive, its base included */
 	struct live_archive arch[MAX_LIVE_ARCHIVES];
 	unsigned narch;
 	bool is_core;
@@ -46,8 +47,7 @@ void aot_live_destroy(struct aot_live *l)
 {
 	if (!l)
 		return;
-	for (unsigned i = 0; i < MAX_LIVE_ARCHIVES; i++)
-		aot_file_mapping_destroy(l->fmaps[i]);
+	aot_file_mapping_destroy(l->fmap);
 	aot_target_destroy(l->file);
 	aot_target_destroy(l->mem);
 	aot_callback_mem_destroy(l->cb);
@@ -79,6 +79,12 @@ bool aot_live_region(const struct aot_live *l, const struct aot_archive *ar, uns
 		return true;
 	}
 	return false;
+}
+
+struct aot_err *aot_live_read_archived(struct aot_live *l, struct aot_target *t, uint64_t addr, void *dst,
+				       size_t len)
+{
+	return aot_target_read(l ? l->file : t, dst, addr, len);
 }
 
 static struct aot_err *read_live_region(void *dst, uint64_t addr, size_t len, uint64_t seg_off, void *arg)
@@ -146,6 +152,22 @@ static struct aot_err *open_libjvm(struct aot_session *s, struct aot_live *l)
 	o.loaded = m->path;
 	o.loaded_start = m->start;
 	o.pid = 0;
+	// A core from another machine: the libjvm of the JDK whose launcher --exe names.
+	char from_exe[4096];
+	if (!o.jvm && s->opts.exe && access(m->path, R_OK) != 0) {
+		char *real = realpath(s->opts.exe, NULL);
+		char *bin = real ? strrchr(real, '/') : NULL;
+		if (bin)
+			*bin = '\0';
+		char *home = real ? strrchr(real, '/') : NULL;
+		if (home)
+			*home = '\0';
+		if (home && snprintf(from_exe, sizeof(from_exe), "%s/lib/server/libjvm.so", real) < (int)sizeof(from_exe))
+			o.jvm = from_exe;
+		free(real);
+		if (!o.jvm)
+			return aot_errf(AOT_ERR_NOT_FOUND, "--exe %s: not a JDK's bin/java", s->opts.exe);
+	}
 	struct aot_err *err = aot_jvm_open(&o, NULL, NULL, &s->jvm);
 	s->jvm_tried = true;
 	if (err)
@@ -207,11 +229,16 @@ static struct aot_err *read_mapped_info(const struct aot_jvm *j, struct aot_live
 	    !aot_ok(aot_target_read(l->mem, gen, mi->header, sizeof(gen))))
 		return aot_errf(AOT_ERR_FAULT, "%s: FileMapInfo at 0x%" PRIx64 ": its _header cannot be read",
 				l->what, mi->info);
-	uint32_t len;
+	// 21+ record the header's size (with a dynamic archive's base name) in it; 17 has only sizeof.
+	const struct aot_vm_type *htype = aot_vmstructs_type(j->vm, "FileMapHeader");
+	uint32_t len, sz = htype && htype->size <= AOT_MAX_HEADER_SIZE ? (uint32_t)htype->size : 0;
 	memcpy(&len, gen + 12, 4);
 	if (len < AOT_GENERIC_HEADER_SIZE || len > AOT_MAX_HEADER_SIZE)
-		return aot_errf(AOT_ERR_FORMAT, "%s: FileMapHeader at 0x%" PRIx64 ": _header_size %u is not a header size",
-				l->what, mi->header, len);
+		len = sz;
+	if (len < AOT_GENERIC_HEADER_SIZE)
+		return aot_errf(AOT_ERR_FORMAT, "%s: FileMapHeader at 0x%" PRIx64 ": no valid _header_size, and the "
+				"tables give no sizeof(FileMapHeader)", l->what, mi->header);
+	len = len > sz ? len : sz;
 	mi->hdr = malloc(len);
 	if (!mi->hdr)
 		return &aot_enomem;
@@ -302,7 +329,7 @@ static struct aot_err *place(struct aot_session *s, struct aot_live *l, const st
 	struct live_archive *la = &l->arch[l->narch];
 	la->ar = far;
 	uint64_t delta = mi->mapped_base - far->requested_base;
-	struct aot_err *err = aot_file_mapping_create(l->file, far, delta, &l->fmaps[l->narch]);
+	struct aot_err *err = NULL;
 	l->narch++;
 	for (unsigned i = 0; !err && i < far->nregions; i++) {
 		const struct aot_region *r = &far->regions[i];
@@ -325,6 +352,81 @@ static struct aot_err *place(struct aot_session *s, struct aot_live *l, const st
 		err = aot_target_add_segment(s->target, lr->start, lr->len, read_live_region, lr, lr->from, r->name);
 	}
 	return err;
+}
+
+/*
+ * A dynamic archive mapped on top of the static one.  FileMapInfo's
+ * dynamic info is not in the tables, but MetaspaceObj's shared top is: a
+ * top past the static archive's end means one is mapped there, from the
+ * file the mapping at the static end names.
+ */
+static struct aot_err *find_dynamic(struct aot_session *s, struct aot_live *l, const struct aot_archive *st,
+				    const struct mapped_info *smi, const char **path)
+{
+	*path = NULL;
+	const struct aot_vm_field *top = aot_vmstructs_field(s->jvm->vm, "MetaspaceObj", "_shared_metaspace_top");
+	if (!top)
+		top = aot_vmstructs_field(s->jvm->vm, "MetaspaceObj", "_aot_metaspace_top");
+	uint64_t t, end = 0;
+	if (!top || !aot_ok(aot_target_read_u64(l->mem, aot_jvm_static_addr(s->jvm, top), &t)))
+		return NULL;	// cannot tell: only the static archive is shown
+	for (unsigned i = 0; i < st->nregions; i++) {
+		const struct aot_region *r = &st->regions[i];
+		if (r->mappable && !r->is_heap && r->used && smi->region_base[i])
+			end = end > smi->region_base[i] + r->used ? end : smi->region_base[i] + r->used;
+	}
+	for (size_t i = 0; end && i < l->maps->n; i++) {
+		const struct aot_mapping *m = &l->maps->v[i];
+		if (m->start >= end && m->start < t && m->path && strcmp(m->path, st->path) != 0) {
+			*path = m->path;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* The dynamic archive at PATH, over the static archive ST the process mapped. */
+static struct aot_err *attach_dynamic(struct aot_session *s, struct aot_live *l, struct aot_archive *st,
+				      const struct mapped_info *smi, const char *path)
+{
+	struct aot_open_opts o = s->opts.open;
+	o.base_archive = st->path;
+	struct aot_archive *dyn;
+	struct aot_err *err = aot_archive_open(path, &o, &dyn);
+	if (!err && dyn->kind != AOT_KIND_DYNAMIC)
+		err = aot_errf(AOT_ERR_CHECK, "%s: mapped after %s's static archive, but not a dynamic archive",
+			       path, l->what);
+	if (!err)
+		err = aot_archive_require_layout(dyn);
+	if (!err)
+		err = aot_archive_require_base(dyn);
+	if (!err)
+		err = check_same(l, dyn->base, st);
+	// Its regions follow the static ones, moved by the same delta; the mapping must say so.
+	struct mapped_info dmi = { .mapped_base = smi->mapped_base };
+	uint64_t delta = smi->mapped_base - st->requested_base;
+	for (unsigned i = 0; !err && i < dyn->nregions; i++) {
+		const struct aot_region *r = &dyn->regions[i];
+		if (!r->mappable || r->is_heap || !r->used)
+			continue;
+		dmi.region_base[i] = r->addr + delta;
+		const struct aot_mapping *m = aot_mappings_find(l->maps, dmi.region_base[i]);
+		if (!m || !m->path || strcmp(m->path, path) != 0 ||
+		    m->offset + (dmi.region_base[i] - m->start) != r->file_offset)
+			err = aot_errf(AOT_ERR_CHECK, "%s: its %s region is not mapped from it at 0x%" PRIx64 " in %s",
+				       path, r->name, dmi.region_base[i], l->what);
+	}
+	if (err) {
+		aot_archive_destroy(dyn);
+		return err;
+	}
+	// The dynamic archive owns its own copy of the base: that copy is the one shown.
+	aot_archive_destroy(st);
+	s->archives[0] = dyn;
+	err = aot_file_mapping_create(l->file, dyn, delta, &l->fmap);
+	if (!err)
+		err = place(s, l, dyn->base, smi);
+	return err ? err : place(s, l, dyn, &dmi);
 }
 
 struct aot_err *aot_session_attach(struct aot_session *s, const struct aot_attach_src *src)
@@ -355,8 +457,15 @@ struct aot_err *aot_session_attach(struct aot_session *s, const struct aot_attac
 		err = aot_archive_require_layout(mem_ar);
 	if (!err)
 		err = find_file(s, l, mem_ar, &mi, &path);
-	if (!err)
+	if (!err) {
 		err = aot_archive_open(path, &s->opts.open, &far);
+		if (err && err->code == AOT_ERR_OS && !s->opts.archive) {
+			struct aot_err *e = aot_errf(AOT_ERR_OS, "%s (the file %s mapped): give a copy with --archive",
+						     err->msg, l->what);
+			aot_err_free(err);
+			err = e;
+		}
+	}
 	if (!err)
 		err = check_same(l, far, mem_ar);
 	if (!err && !aot_jvm_holds_ident(s->jvm, far->jvm_ident))
@@ -369,7 +478,15 @@ struct aot_err *aot_session_attach(struct aot_session *s, const struct aot_attac
 		s->opts.base = mi.mapped_base;
 		err = aot_target_create(&s->target);
 	}
+	const char *dyn = NULL;
 	if (!err)
+		err = find_dynamic(s, l, s->archives[0], &mi, &dyn);
+	if (!err && dyn)
+		err = attach_dynamic(s, l, s->archives[0], &mi, dyn);
+	else if (!err)
+		err = aot_file_mapping_create(l->file, s->archives[0], mi.mapped_base - s->archives[0]->requested_base,
+					      &l->fmap);
+	if (!err && !dyn)
 		err = place(s, l, s->archives[0], &mi);
 	aot_archive_destroy(far);
 	aot_archive_destroy(mem_ar);

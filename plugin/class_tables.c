@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "class_tables.h"
+#include "live.h"
 #include "layout.h"
 #include "meta.h"
 #include "session.h"
@@ -407,8 +408,9 @@ static struct aot_err *ct_lambda_chain(struct ct_ctx *c, uint64_t head)
 	for (unsigned i = 0; k && i < CT_MAX_CHAIN; i++) {
 		struct aot_err *err = ct_add(c, k, AOT_CSRC_LAMBDA_PROXY_DICT, AOT_LOADER_UNKNOWN, K_I,
 					     "lambda proxy class");
+		// A running JVM reuses _next_link for its loaders' class lists: the chain is the archived one.
 		if (!err)
-			err = aot_target_read_u64(c->t, k + c->next_link_off, &k);
+			err = aot_live_read_archived(c->m->s->live, c->t, k + c->next_link_off, &k, 8);
 		if (err)
 			return err;
 	}

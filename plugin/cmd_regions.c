@@ -51,7 +51,7 @@ static void out_region(struct aot_out *o, const struct aot_session *s, const str
 	else if (r->is_bitmap)
 		aot_out_str(o, "range", live ? "not mapped (unmapped after load)" : "not mapped (read at load)");
 	else if (r->used)
-		aot_out_str(o, "range", "not mapped in the process");
+		aot_out_str(o, "range", "run-time address not recorded");
 	else
 		aot_out_str(o, "range", "-");
 	aot_out_hex(o, "start", start, 16);

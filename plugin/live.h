@@ -6,7 +6,10 @@
 #define AOTDBG_LIVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "target.h"
 
 struct aot_live;
 struct aot_archive;
@@ -25,5 +28,13 @@ const char *aot_live_what(const struct aot_live *l);
  */
 bool aot_live_region(const struct aot_live *l, const struct aot_archive *ar, unsigned index,
 		     uint64_t *start, const char **from);
+
+/*
+ * Read what the archive file holds at ADDR (relocated as the process has
+ * it), not what the process has there now: for fields a running JVM
+ * reuses, such as Klass::_next_link.  Without L (not attached), from T.
+ */
+struct aot_err *aot_live_read_archived(struct aot_live *l, struct aot_target *t, uint64_t addr, void *dst,
+				       size_t len);
 
 #endif
