@@ -81,7 +81,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/share/aotdbg
 	install -m 755 $(BUILD)/aotdbg $(DESTDIR)$(PREFIX)/bin/aotdbg
 	install -m 755 $(BUILD)/libaotdbg.so $(DESTDIR)$(PREFIX)/lib/libaotdbg.so
-	cp -r gdb-scripts lldb $(DESTDIR)$(PREFIX)/share/aotdbg/
+	cp -r gdb-scripts lldb plugin/python $(DESTDIR)$(PREFIX)/share/aotdbg/
 
 clean:
 	rm -rf $(BUILD)

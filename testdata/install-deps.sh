@@ -9,7 +9,7 @@ PKGS=(
   libelf-dev libdwarf-dev libreadline-dev zlib1g-dev
   clang                          # sanitizer builds and (later) fuzzing
   python3                        # the test harness
-  gdb lldb python3-lldb-14       # the debugger front ends
+  gdb lldb lldb-14 python3-lldb-14 python3-six   # the debugger front ends
   openjdk-17-jdk-headless openjdk-17-dbg   # JDK 17 and its libjvm DWARF
   ca-certificates dpkg binutils  # the private apt download of the other JDKs
 )
