@@ -45,6 +45,71 @@ def java_for(jdk):
     return None
 
 
+def live_bench(aotdbg, jdk='jdk25'):
+    """In gdb attached to a live JVM running from its AOT cache: each command's
+    time as the front end measured it (the first aot-regions includes finding
+    and checking the cache), beside `aotdbg --pid` and `jhsdb clhsdb` attaching
+    and printing one class in the same run.  Targets: aot-regions and
+    aot-print-klass under 100 ms, aot-classes under 1 s."""
+    sys.path.insert(0, os.path.join(HERE, 'tests'))
+    from livejvm import LiveJVM, LiveJVMError
+    from harness import jdk_of, jdk_tool
+    import test_live
+    try:
+        jvm = LiveJVM(jdk, 'aot')
+        jvm.start()
+    except LiveJVMError as e:
+        print(f'live bench skipped: {e}')
+        return
+    try:
+        names = {n: a for a, n in jvm.classes()}
+        string = hex(names['java.lang.String'])
+        seq = ['aot-regions', 'aot-regions', f'aot-print-klass {string}', f'aot-print-klass {string}',
+               'aot-classes', 'aot-classes']
+        tmp = tempfile.mkdtemp(prefix='aotdbg-bench-')
+        t = time.perf_counter()
+        res, log = test_live.in_debugger('gdb', ('pid', jvm.pid), seq, tmp)
+        gdb_total = (time.perf_counter() - t) * 1000
+        if not res:
+            print(f'live bench: gdb failed: {log[-400:]}')
+            return
+        n = len(names)
+        labels = ['aot-regions, first command (attach: find, open and check the cache)',
+                  'aot-regions', f'aot-print-klass {string} (java.lang.String), first', 'aot-print-klass, again',
+                  f'aot-classes ({n} archived classes loaded), first (builds the class list)', 'aot-classes, again']
+        targets = ['', '< 100 ms', '', '< 100 ms', '< 1000 ms', '< 1000 ms']
+        print(f'\nin gdb attached to a live {jdk} JVM (pid {jvm.pid}) running from its AOT cache, '
+              f'{len(names)} archived classes loaded:')
+        width = max(len(x) for x in labels)
+        print(f'{"command (as gdb timed it)":<{width}}  {"ms":>8}  target')
+        for label, r, tgt in zip(labels, res, targets):
+            ms = r['seconds'] * 1000
+            met = '' if not tgt else ('met' if ms < float(tgt.split()[1]) else 'MISSED')
+            print(f'{label:<{width}}  {ms:8.1f}  {tgt} {met}'.rstrip())
+        print(f'{"whole gdb run: start gdb, attach, source the script, the six commands, detach":<{width}}  '
+              f'{gdb_total:8.1f}')
+        rows = []
+        for label, cmd in (('aotdbg --pid: aot-regions', ['-c', 'aot-regions']),
+                           ('aotdbg --pid: aot-print-klass (java.lang.String)', ['-c', f'aot-print-klass {string}']),
+                           ('aotdbg --pid: aot-classes', ['-c', 'aot-classes'])):
+            rows.append((label, timed([aotdbg, '--pid', str(jvm.pid)] + cmd, runs=5), None))
+        jhsdb = jdk_tool(jdk_of(jdk), 'jhsdb')
+        if os.path.exists(jhsdb):
+            t = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                p = subprocess.run([jhsdb, 'clhsdb', '--pid', str(jvm.pid)], input='class java.lang.String\nquit\n',
+                                   capture_output=True, text=True, timeout=300)
+                t.append((time.perf_counter() - t0) * 1000)
+                if 'java/lang/String @' not in p.stdout:
+                    print(f'jhsdb clhsdb did not print the class: {p.stdout[-300:]} {p.stderr[-300:]}')
+                    break
+            rows.append(('jhsdb clhsdb --pid: attach, "class java.lang.String", quit', statistics.median(t), None))
+        print_rows(rows)
+    finally:
+        jvm.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--aotdbg', default=os.path.join(os.path.dirname(HERE), 'build', 'aotdbg'))
@@ -76,6 +141,7 @@ def main():
     rows += layout_rows(args.aotdbg, args.gdb_jdk)
     print_rows(rows)
     map_bench(args.aotdbg)
+    live_bench(args.aotdbg)
 
 
 def print_rows(rows):

@@ -239,7 +239,7 @@ TSV=$JDKS/jdks.tsv
 : >"$TSV.tmp"
 add_jdk() { # NAME JAVA_HOME SUFFIX LOADER? DBGDIR
   local name=$1 home=$2 sfx=$3 how=$4 dbg=$5 tool ver
-  for tool in java jcmd javap; do
+  for tool in java jcmd javap jhsdb; do
     [ -x "$home/bin/$tool" ] || continue
     "write_${how}_wrapper" "$tool$sfx" "$home" "$tool"
   done
