@@ -49,6 +49,7 @@ sys.path.insert(0, HERE)
 from harness import CACHE, CORPUS  # noqa: E402
 from gdb_ptype import build_id, jdk, PtypeError, _write, run_gdb  # noqa: E402
 from runlog import RunLog  # noqa: E402
+from livejvm import jvm_pid  # noqa: E402
 
 MIN_CLASSES = 30
 TARGET = 56
@@ -154,24 +155,6 @@ def select(classes):
         for a, n in rest[::step][:need]:
             chosen[n] = a
     return sorted(((a, n) for n, a in chosen.items()))
-
-
-def children(pid):
-    out = subprocess.run(['pgrep', '-P', str(pid)], capture_output=True, text=True).stdout
-    pids = [int(x) for x in out.split()]
-    return pids + [c for x in pids for c in children(x)]
-
-
-def jvm_pid(p):
-    """The process holding libjvm (the wrappers exec, but be safe)."""
-    for pid in [p.pid] + children(p.pid):
-        try:
-            with open(f'/proc/{pid}/maps') as f:
-                if 'libjvm.so' in f.read():
-                    return pid
-        except OSError:
-            pass
-    return None
 
 
 def make(row, kind='static', log=lambda s: None):

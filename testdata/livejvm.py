@@ -55,10 +55,22 @@ def major(version):
     return int(re.match(r'\d+', version).group(0))
 
 
-def _children(pid):
+def children(pid):
     out = subprocess.run(['pgrep', '-P', str(pid)], capture_output=True, text=True).stdout
     pids = [int(x) for x in out.split()]
-    return pids + [c for x in pids for c in _children(x)]
+    return pids + [c for x in pids for c in children(x)]
+
+
+def jvm_pid(p):
+    """The process under Popen P that holds libjvm (the java wrappers exec, but be safe)."""
+    for pid in [p.pid] + children(p.pid):
+        try:
+            with open(f'/proc/{pid}/maps') as f:
+                if 'libjvm.so' in f.read():
+                    return pid
+        except OSError:
+            pass
+    return None
 
 
 class LiveJVM:
@@ -114,7 +126,7 @@ class LiveJVM:
                 raise LiveJVMError(f'{self.name}/{self.kind}: the JVM did not reach its sleep '
                                    f'(exit {self.proc.poll()}): {text[-600:]}')
             time.sleep(0.1)
-        self.pid = self._jvm_pid()
+        self.pid = jvm_pid(self.proc)
         if self.pid is None:
             raise LiveJVMError(f'{self.name}: no process with libjvm.so under {self.proc.pid}')
         self.runlog = RunLog(self.log)
@@ -141,16 +153,6 @@ class LiveJVM:
             self.proc.wait()
         if not self.keep:
             shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def _jvm_pid(self):
-        for pid in [self.proc.pid] + _children(self.proc.pid):
-            try:
-                with open(f'/proc/{pid}/maps') as f:
-                    if 'libjvm.so' in f.read():
-                        return pid
-            except OSError:
-                pass
-        return None
 
     # -- what the JVM says
     def jcmd(self, *args, timeout=60):
