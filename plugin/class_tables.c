@@ -459,7 +459,7 @@ struct ct_table {
 static struct aot_err *ct_table_header(struct ct_ctx *c, size_t slot, const char *what,
 				       struct ct_table *h)
 {
-	uint64_t ec, bc;
+	uint64_t ec = 0, bc = 0;
 	struct aot_err *err = ct_slot(c, slot, &ec);
 	if (!err)
 		err = ct_slot(c, slot + 1, &bc);
