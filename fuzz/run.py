@@ -73,10 +73,11 @@ def seeds(build, target):
     return dirs
 
 
-def fuzz(build, target, seconds=None, runs=None, jobs=1, log=None):
-    """Run TARGET; returns (ok, executions, seconds, message)."""
+def fuzz(build, target, seconds=None, runs=None, jobs=1, log=None, work=None):
+    """Run TARGET; returns (ok, executions, seconds, message).  New inputs go to WORK
+    (default build/fuzz/work/TARGET, kept between runs)."""
     exe = os.path.join(build, 'fuzz', target)
-    work = os.path.join(build, 'fuzz', 'work', target)
+    work = work or os.path.join(build, 'fuzz', 'work', target)
     findings = os.path.join(build, 'fuzz', 'findings', target) + os.sep
     os.makedirs(work, exist_ok=True)
     os.makedirs(findings, exist_ok=True)
