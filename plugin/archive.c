@@ -229,6 +229,19 @@ static struct aot_err *place_regions(struct aot_archive *ar)
 					     (unsigned long long)r->used);
 		r->mappable = true;
 	}
+	// Two regions claiming the same addresses: name the later one's entry, as the table has it.
+	for (unsigned i = 0; i < ar->nregions; i++) {
+		const struct aot_region *r = &ar->regions[i];
+		for (unsigned j = 0; j < i && r->mappable; j++) {
+			const struct aot_region *o = &ar->regions[j];
+			if (o->mappable && r->addr < o->addr + o->used && o->addr < r->addr + r->used)
+				return aot_err_input(ar->path, r->header_off + 32, "mapping_offset",
+						     "region %s [0x%llx, 0x%llx) overlaps region %s [0x%llx, 0x%llx)",
+						     r->name, (unsigned long long)r->addr,
+						     (unsigned long long)(r->addr + r->used), o->name,
+						     (unsigned long long)o->addr, (unsigned long long)(o->addr + o->used));
+		}
+	}
 	// The metadata address space: from the requested base (where a base
 	// archive starts) to the end of the last metadata region.
 	ar->space_lo = ar->requested_base;
