@@ -356,3 +356,45 @@ def test_corrupt_metadata():
                             targs + ['-c', 'aot-print-klass java.lang.String'], (0, 2), max_lines=1)
                 for cmd in ('aot-classes --count', f'aot-whatis 0x{s + 8:x}', 'aot-map --region rw', 'aot-stats'):
                     ran_cleanly(f'bad input {jdk}: {name}: {cmd} ends cleanly', targs + ['-c', cmd])
+
+
+def as_int(v):
+    return int(v, 0) if isinstance(v, str) else int(v)
+
+
+@test
+def test_corrupt_heap_objects():
+    for jdk, kinds in samples().items():
+        src = kinds.get('static')
+        if not src or not jdk_of(jdk):
+            continue
+        args = archive_args(jdk, src)
+        hdr, regs = layout(src)
+        st, out, err = run(args + ['-c', 'aot-map --region hp'], timeout=300)
+        m = re.search(r'^(0x[0-9a-f]+): @@ Object (\(0x[0-9a-f]+\) )?\[Ljava\.lang\.Integer;', out, re.M)
+        if not check(f'bad input {jdk}: the heap has an Integer[] to corrupt', m, f'status {st} {err[:200]}'):
+            continue
+        a = int(m.group(1), 16)
+        f = hdr['fields']
+        narrow = (a - as_int(f.get('narrow_oop_base', 0))) >> as_int(f.get('narrow_oop_shift', 0))
+        # Compact headers (27's default) keep the class in the mark word: the length follows it.
+        compact = as_int(f.get('compact_headers', 0))
+        length, elem = (a + 8, a + 12) if compact else (a + 12, a + 16)
+        klass = (a, 'Q', 0xffffffffffffffff) if compact else (a + 8, 'I', 0xdeadbeef)
+        # Cases that are errors in the object itself must say where in the file (status 2).
+        cases = [
+            ('an array of two billion elements', [(length, 'i', 0x7fffffff)], True),
+            ('an array of -1 elements', [(length, 'i', -1)], True),
+            ('an object whose class is garbage', [klass], True),
+            ('an array whose first element is itself', [(elem, 'I', narrow & 0xffffffff)], False),
+            ('an array whose first element is past the heap', [(elem, 'I', 0xfffffff0)], False),
+        ]
+        with tempfile.TemporaryDirectory() as tmp:
+            for i, (name, edits, fails) in enumerate(cases):
+                t = patched(tmp, src, f'h{i}.jsa', [(file_offset(regs, x), fmt, v) for x, fmt, v in edits])
+                targs = [t] + args[1:]
+                ran_cleanly(f'bad input {jdk}: heap, {name}: aot-print-object ends with at most one line',
+                            targs + ['-c', f'aot-print-object 0x{a:x}'], (2,) if fails else (0, 2), max_lines=1,
+                            want_in=('offset 0x',) if fails else ())
+                for cmd in (f'aot-whatis 0x{elem:x}', 'aot-map --region hp', 'aot-stats'):
+                    ran_cleanly(f'bad input {jdk}: heap, {name}: {cmd} ends cleanly', targs + ['-c', cmd])
