@@ -226,8 +226,8 @@ struct aot_err *aot_heap_open(struct aot_meta *m, const struct aot_archive *ar, 
 	h->ref_size = h->compressed_oops ? 4 : 8;
 	struct aot_err *err = NULL;
 	if (h->obj_align < 8 || h->obj_align > 256 || (h->obj_align & (h->obj_align - 1)))
-		err = aot_err_input(ar->path, aot_archive_field_off(ar, AOT_R_OBJ_ALIGNMENT), "obj_alignment", "%u is not an object alignment",
-				    h->obj_align);
+		err = aot_err_input(ar->path, aot_archive_field_off(ar, AOT_R_OBJ_ALIGNMENT), "obj_alignment",
+				    "%u is not an object alignment", h->obj_align);
 	if (!err)
 		err = object_layout(h);
 	if (!err)
