@@ -79,6 +79,9 @@ $(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_HELPER_OBJS) $(FUZZ_LIB_OBJS) $(wildcard fuzz/*
 $(BUILD)/fuzzobj $(BUILD)/fuzz:
 	mkdir -p $@
 
+# Only pattern rules name the helpers' objects: keep make from deleting them as intermediates.
+.SECONDARY: $(FUZZ_HELPER_OBJS)
+
 # Cuts fuzzer seeds from real archives (fuzz/run.py); built like the targets, without libFuzzer.
 $(BUILD)/fuzz/seedcut: fuzz/tools/seedcut.c $(FUZZ_LIB_OBJS) | $(BUILD)/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJS) $(PKG_LIBS) $(DWARF_LIBS)
