@@ -5,6 +5,7 @@
 #                        provision the JDK matrix and corpus, run every test
 #   make demo            a real JVM, its real AOT cache, and aotdbg on it
 #   make bench           timings beside the JVM's own tools
+#   make fuzz            every libFuzzer target for FUZZ_SECONDS each (docs/fuzzing.md)
 #   make install PREFIX=/usr/local
 
 PREFIX ?= /usr/local
@@ -51,6 +52,46 @@ $(BUILD)/aotdbg-san: $(BUILD)/san/cli.o $(SAN_OBJS)
 
 san: $(BUILD)/aotdbg-san
 
+# libFuzzer targets: every fuzz/fuzz_*.c is one, linked with the other
+# fuzz/*.c helpers and the library built with clang's coverage, ASan and UBSan.
+FUZZ_CC ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := $(filter-out $(CFLAGS),$(ALL_CFLAGS)) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	-Wno-missing-field-initializers  # clang, unlike gcc, counts designated initializers' omissions
+FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_HELPERS := $(filter-out $(wildcard fuzz/fuzz_*.c),$(wildcard fuzz/*.c))
+FUZZ_LIB_OBJS := $(LIB_SRCS:plugin/%.c=$(BUILD)/fuzzobj/%.o)
+FUZZ_HELPER_OBJS := $(FUZZ_HELPERS:fuzz/%.c=$(BUILD)/fuzzobj/fuzz_helper_%.o)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 1
+
+$(BUILD)/fuzzobj/%.o: plugin/%.c $(HDRS) | $(BUILD)/fuzzobj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzzobj/fuzz_helper_%.o: fuzz/%.c $(wildcard fuzz/*.h) $(HDRS) | $(BUILD)/fuzzobj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_HELPER_OBJS) $(FUZZ_LIB_OBJS) $(wildcard fuzz/*.h) | $(BUILD)/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_HELPER_OBJS) $(FUZZ_LIB_OBJS) \
+		$(PKG_LIBS) $(DWARF_LIBS)
+
+$(BUILD)/fuzzobj $(BUILD)/fuzz:
+	mkdir -p $@
+
+# Only pattern rules name the helpers' objects: keep make from deleting them as intermediates.
+.SECONDARY: $(FUZZ_HELPER_OBJS)
+
+# Cuts fuzzer seeds from real archives (fuzz/run.py); built like the targets, without libFuzzer.
+$(BUILD)/fuzz/seedcut: fuzz/tools/seedcut.c $(FUZZ_LIB_OBJS) | $(BUILD)/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJS) $(PKG_LIBS) $(DWARF_LIBS)
+
+fuzz-build: $(FUZZ_BINS) $(BUILD)/fuzz/seedcut
+
+# Each target for FUZZ_SECONDS on seeds cut from the corpus; findings land in build/fuzz/findings/.
+fuzz: fuzz-build
+	python3 fuzz/run.py --build $(BUILD) --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
 # The JDK matrix, the corpus of real archives the tests compare against, and
 # gdb's ptype/o of the types aot-ptype is checked with, and gdb's view of
 # archived classes in live JVMs (downloaded and generated once, cached under
@@ -64,7 +105,7 @@ corpus:
 # Every test, against the sanitizer build; installs what it needs first.
 check:
 	bash testdata/install-deps.sh
-	$(MAKE) all san
+	$(MAKE) all san fuzz-build
 	$(MAKE) corpus
 	python3 testdata/run_tests.py --aotdbg $(BUILD)/aotdbg-san
 
@@ -86,4 +127,4 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all san corpus check demo bench install clean
+.PHONY: all san corpus check demo bench install clean fuzz fuzz-build

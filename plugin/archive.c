@@ -61,6 +61,12 @@ const struct aot_hdr_field *aot_archive_field(const struct aot_archive *ar, enum
 	return f;
 }
 
+uint64_t aot_archive_field_off(const struct aot_archive *ar, enum aot_role role)
+{
+	const struct aot_hdr_field *f = aot_archive_field(ar, role);
+	return f ? f->off : 0;
+}
+
 bool aot_archive_value(const struct aot_archive *ar, enum aot_role role, uint64_t *ret)
 {
 	const struct aot_hdr_field *f = aot_archive_field(ar, role);
@@ -229,6 +235,19 @@ static struct aot_err *place_regions(struct aot_archive *ar)
 					     (unsigned long long)r->used);
 		r->mappable = true;
 	}
+	// Two regions claiming the same addresses: name the later one's entry, as the table has it.
+	for (unsigned i = 0; i < ar->nregions; i++) {
+		const struct aot_region *r = &ar->regions[i];
+		for (unsigned j = 0; j < i && r->mappable; j++) {
+			const struct aot_region *o = &ar->regions[j];
+			if (o->mappable && r->addr < o->addr + o->used && o->addr < r->addr + r->used)
+				return aot_err_input(ar->path, r->header_off + 32, "mapping_offset",
+						     "region %s [0x%llx, 0x%llx) overlaps region %s [0x%llx, 0x%llx)",
+						     r->name, (unsigned long long)r->addr,
+						     (unsigned long long)(r->addr + r->used), o->name,
+						     (unsigned long long)o->addr, (unsigned long long)(o->addr + o->used));
+		}
+	}
 	// The metadata address space: from the requested base (where a base
 	// archive starts) to the end of the last metadata region.
 	ar->space_lo = ar->requested_base;
@@ -322,13 +341,15 @@ static struct aot_err *find_base(const struct aot_archive *ar, const struct aot_
 /* The base must be the very archive the dynamic one was dumped on. */
 static struct aot_err *check_base(const struct aot_archive *ar, const struct aot_archive *base)
 {
+	// Each refusal names the field of this archive that the base contradicts.
+	const struct aot_hdr_field *nf = aot_archive_field(ar, AOT_R_BASE_NAME_OFFSET);
 	if (base->kind == AOT_KIND_DYNAMIC || base->kind == AOT_KIND_AOT_CONFIG)
-		return aot_errf(AOT_ERR_FORMAT, "%s: base archive %s is a %s, not a static archive",
-				ar->path, base->path, aot_archive_kind_name(base->kind));
+		return aot_err_input(ar->path, nf ? nf->off : 16, "base_archive_name",
+				     "base archive %s is a %s, not a static archive", base->path,
+				     aot_archive_kind_name(base->kind));
 	if (base->layout != ar->layout)
-		return aot_errf(AOT_ERR_FORMAT, "%s: base archive %s has format %s, the dynamic archive %s",
-				ar->path, base->path, base->layout ? base->layout->name : "unknown",
-				ar->layout->name);
+		return aot_err_input(ar->path, 8, "version", "base archive %s has format %s, the dynamic archive %s",
+				     base->path, base->layout ? base->layout->name : "unknown", ar->layout->name);
 	const struct aot_hdr_field *hc = aot_archive_field(ar, AOT_R_BASE_HEADER_CRC);
 	const struct aot_hdr_field *rc = aot_archive_field(ar, AOT_R_BASE_REGION_CRC);
 	if (hc) {
@@ -351,10 +372,11 @@ static struct aot_err *check_base(const struct aot_archive *ar, const struct aot
 		}
 	}
 	uint64_t rb = base->requested_base;
+	const struct aot_hdr_field *bf = aot_archive_field(ar, AOT_R_REQUESTED_BASE);
 	if (rb != ar->requested_base)
-		return aot_errf(AOT_ERR_FORMAT, "%s: requested base 0x%llx differs from base archive %s (0x%llx)",
-				ar->path, (unsigned long long)ar->requested_base, base->path,
-				(unsigned long long)rb);
+		return aot_err_input(ar->path, bf ? bf->off : 0, bf ? bf->name : "requested_base_address",
+				     "0x%llx differs from base archive %s (0x%llx)",
+				     (unsigned long long)ar->requested_base, base->path, (unsigned long long)rb);
 	return NULL;
 }
 

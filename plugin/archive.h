@@ -123,6 +123,8 @@ const char *aot_archive_kind_name(enum aot_archive_kind kind);
  */
 const struct aot_hdr_field *aot_archive_field(const struct aot_archive *ar, enum aot_role role);
 bool aot_archive_value(const struct aot_archive *ar, enum aot_role role, uint64_t *ret);
+/* Where the field with ROLE is in the file (0 if this version has none): for error messages. */
+uint64_t aot_archive_field_off(const struct aot_archive *ar, enum aot_role role);
 /* Value of field F read from BASE (the header, or a region entry). */
 uint64_t aot_field_read(const uint8_t *base, const struct aot_hdr_field *f);
 

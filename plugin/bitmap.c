@@ -68,7 +68,8 @@ static struct aot_err *make(const struct aot_archive *ar, const char *name, cons
 				     (unsigned long long)bm->avail);
 	*out = (struct aot_bitmap){
 		.name = name,
-		.bits = ar->file->data + bm->file_offset + off,
+		// An empty map has no bytes: do not point past the file (bm may lie outside it).
+		.bits = ar->file->data + (bytes ? bm->file_offset + off : 0),
 		.nbits = nbits,
 		.file_offset = bm->file_offset + off,
 		.first_addr = first,

@@ -281,8 +281,12 @@ static struct aot_err *ct_ctx_init(struct ct_ctx *c, struct aot_session *s, stru
 	c->lo = ar->space_lo + c->delta;
 	c->hi = ar->space_hi + c->delta;
 	uint64_t req;
+	// Errors name the header field the tables are found by.
+	const struct aot_hdr_field *sf = aot_archive_field(ar, AOT_R_SERIALIZED_DATA);
+	uint32_t sf_off = sf ? sf->off : 0;
+	const char *sf_name = sf ? sf->name : "serialized_data";
 	if (!aot_archive_hdr_addr(ar, AOT_R_SERIALIZED_DATA, &req))
-		return aot_err_input(ar->path, 0, "serialized_data", "no serialized data in the header");
+		return aot_err_input(ar->path, sf_off, sf_name, "no serialized data in the header");
 	const struct aot_region *r = NULL;
 	for (unsigned i = 0; i < ar->nregions && !r; i++) {
 		const struct aot_region *x = &ar->regions[i];
@@ -290,7 +294,7 @@ static struct aot_err *ct_ctx_init(struct ct_ctx *c, struct aot_session *s, stru
 			r = x;
 	}
 	if (!r || (req & 7))
-		return aot_err_input(ar->path, 0, "serialized_data",
+		return aot_err_input(ar->path, sf_off, sf_name,
 				     "0x%" PRIx64 " is not an aligned address inside rw/ro", req);
 	c->sd = req + c->delta;
 	uint64_t n = (r->addr + r->used - req) / 8;
@@ -461,7 +465,7 @@ struct ct_table {
 static struct aot_err *ct_table_header(struct ct_ctx *c, size_t slot, const char *what,
 				       struct ct_table *h)
 {
-	uint64_t ec, bc;
+	uint64_t ec = 0, bc = 0;
 	struct aot_err *err = ct_slot(c, slot, &ec);
 	if (!err)
 		err = ct_slot(c, slot + 1, &bc);

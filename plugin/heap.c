@@ -174,7 +174,8 @@ static struct aot_err *find_roots(struct aot_heap *h)
 	uint64_t len = r->end - r->start;
 	if (count > MAX_ROOTS || total > MAX_ROOTS || (uint32_t)elems == 0 || bytes == 0 ||
 	    base > len || count > (len - base) / bytes + 1 || total > count * (uint32_t)elems)
-		return aot_err_input(h->ar->path, 0, "heap_root_segments", "%" PRIu64 " segments of %"
+		return aot_err_input(h->ar->path, aot_archive_field_off(h->ar, AOT_R_HEAP_ROOT_SEG_COUNT),
+				     "heap_root_segments", "%" PRIu64 " segments of %"
 				     PRIu64 " bytes (%u elements) holding %" PRIu64 " roots from offset 0x%"
 				     PRIx64 " do not fit a heap of %" PRIu64 " bytes", count, bytes,
 				     (uint32_t)elems, total, base, len);
@@ -225,8 +226,8 @@ struct aot_err *aot_heap_open(struct aot_meta *m, const struct aot_archive *ar, 
 	h->ref_size = h->compressed_oops ? 4 : 8;
 	struct aot_err *err = NULL;
 	if (h->obj_align < 8 || h->obj_align > 256 || (h->obj_align & (h->obj_align - 1)))
-		err = aot_err_input(ar->path, 0, "obj_alignment", "%u is not an object alignment",
-				    h->obj_align);
+		err = aot_err_input(ar->path, aot_archive_field_off(ar, AOT_R_OBJ_ALIGNMENT), "obj_alignment",
+				    "%u is not an object alignment", h->obj_align);
 	if (!err)
 		err = object_layout(h);
 	if (!err)

@@ -327,8 +327,8 @@ static struct aot_err *set_regions(struct aot_walk *w)
 	uint64_t align = 0;
 	if (!aot_archive_value(ar, AOT_R_CORE_REGION_ALIGNMENT, &align) || !align || (align & (align - 1)) ||
 	    align > (1u << 30))
-		return aot_err_input(ar->path, 0, "core_region_alignment", "expected a power of two, found %" PRIu64,
-				     align);
+		return aot_err_input(ar->path, aot_archive_field_off(ar, AOT_R_CORE_REGION_ALIGNMENT),
+				     "core_region_alignment", "expected a power of two, found %" PRIu64, align);
 	for (int i = 0; i < 2; i++) {
 		const struct aot_region *r = aot_archive_region(ar, i ? "ro" : "rw");
 		if (!r || !r->mappable)

@@ -89,9 +89,11 @@ struct aot_err *aot_vtables_load(struct aot_meta *m, const struct aot_archive *a
 		first = rw ? aot_meta_from_requested(m, ar, rw->addr) : 0;
 		index = 0;
 	}
+	// Errors name the header field that led here: the index is where it points.
+	const struct aot_hdr_field *hf = aot_archive_field(ar, AOT_R_CLONED_VTABLES);
 	if (err) {
-		struct aot_err *e = aot_errf(AOT_ERR_FORMAT, "%s: cloned vtable index at 0x%" PRIx64
-					     " unreadable: %s", ar->path, index, err->msg);
+		struct aot_err *e = aot_err_input(ar->path, hf->off, hf->name, "cloned vtable index at 0x%" PRIx64
+						  " unreadable: %s", index, err->msg);
 		aot_err_free(err);
 		return e;
 	}
@@ -113,8 +115,9 @@ struct aot_err *aot_vtables_load(struct aot_meta *m, const struct aot_archive *a
 	}
 	if (vt->n != nkinds)
 		return aot_errf(AOT_ERR_UNSUPPORTED,
-				"%s: the cloned vtable index at 0x%" PRIx64 " has %u entries, JDK %d has %u "
-				"C++ types with vtables", ar->path, index, vt->n, m->feature, nkinds);
+				"%s: offset 0x%x: %s: the cloned vtable index at 0x%" PRIx64 " has %u entries, "
+				"JDK %d has %u C++ types with vtables", ar->path, hf->off, hf->name, index, vt->n,
+				m->feature, nkinds);
 	for (unsigned k = 0; k < vt->n; k++)
 		vt->type[k] = kinds[k];
 	return NULL;
