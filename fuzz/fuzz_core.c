@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "target_core.h"
+#include "../plugin/target.h"
+#include "../plugin/target_core.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
