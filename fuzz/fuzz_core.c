@@ -1,8 +1,8 @@
 /*
  * libFuzzer harness for plugin/target_core.c: a core is a file a user hands
  * us, often truncated, sometimes from a different machine; no input may
- * crash, hang or leak.  Seeds: fuzz/corpus/core/ (cut from real kernel and
- * gcore cores); inputs that once crashed: fuzz/regressions/core/.
+ * crash, hang or leak.  Seeds: fuzz/corpus/fuzz_core/ (cut from real kernel and
+ * gcore cores); inputs that once crashed: fuzz/regressions/fuzz_core/.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -285,8 +285,8 @@ def hostile(exe, tmp, core_path, which):
 
 def saved_inputs(exe):
     """The fuzzing seeds and every input that once crashed the reader."""
-    paths = sorted(glob.glob(os.path.join(ROOT, 'fuzz', 'corpus', 'core', '*')) +
-                   glob.glob(os.path.join(ROOT, 'fuzz', 'regressions', 'core', '*')))
+    paths = sorted(glob.glob(os.path.join(ROOT, 'fuzz', 'corpus', 'fuzz_core', '*')) +
+                   glob.glob(os.path.join(ROOT, 'fuzz', 'regressions', 'fuzz_core', '*')))
     for p in paths:
         status, res, out, err = read_core(exe, p, [(0x1000, 8)])
         check(f'saved input {os.path.relpath(p, ROOT)}: no sanitizer report',
@@ -301,7 +301,7 @@ def test_core():
             return
         gcored = live_gcore(exe, tmp)
         kernel = kernel_core(exe, tmp)
-        base = gcored or kernel or os.path.join(ROOT, 'fuzz', 'corpus', 'core', 'gcore-small')
+        base = gcored or kernel or os.path.join(ROOT, 'fuzz', 'corpus', 'fuzz_core', 'gcore-small')
         hostile(exe, tmp, base, 'gcore' if gcored else 'kernel' if kernel else 'seed')
         if kernel and kernel != base:
             hostile(exe, tmp, kernel, 'kernel')
