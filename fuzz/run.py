@@ -25,6 +25,8 @@ CACHE = os.environ.get('AOTDBG_CACHE', os.path.join(ROOT, 'testdata', 'cache'))
 # Largest input per target: archives cut to 4 KiB regions stay under 64 KiB.
 MAX_LEN = {'fuzz_header': 65536, 'fuzz_bitmap': 65536, 'fuzz_vmstructs': 8192, 'fuzz_meta': 1024}
 ARCHIVE_TARGETS = ('fuzz_header', 'fuzz_bitmap')
+# fuzz_meta's inputs are patch lists: without this libFuzzer keeps them under 20 bytes for hours.
+EXTRA_ARGS = {'fuzz_meta': ['-len_control=0']}
 
 
 def targets(build):
@@ -83,6 +85,7 @@ def fuzz(build, target, seconds=None, runs=None, jobs=1, log=None, work=None):
     os.makedirs(findings, exist_ok=True)
     args = [exe, '-timeout=1', '-rss_limit_mb=2048', f'-max_len={MAX_LEN.get(target, 4096)}',
             '-print_final_stats=1', f'-artifact_prefix={findings}']
+    args += EXTRA_ARGS.get(target, [])
     d = os.path.join(FUZZ, target[len('fuzz_'):] + '.dict')
     if os.path.exists(d):
         args.append(f'-dict={d}')

@@ -174,12 +174,13 @@ def main(argv):
     ap.add_argument('--aotdbg', default=AOTDBG)
     ap.add_argument('--plain')
     ap.add_argument('-v', '--verbose', action='store_true')
-    ap.add_argument('-k', help='only tests whose name contains this')
+    ap.add_argument('-k', help='only tests whose name or module contains this')
     args = ap.parse_args(argv)
     AOTDBG = os.path.abspath(args.aotdbg)
     VERBOSE = args.verbose
     for fn in TESTS:
-        if args.k and args.k not in fn.__name__:
+        # -k matches the test's name or its module's (-k badinput runs test_badinput.py).
+        if args.k and args.k not in f'{fn.__module__}.{fn.__name__}':
             continue
         try:
             fn()
