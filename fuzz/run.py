@@ -23,7 +23,7 @@ FUZZ = os.path.join(ROOT, 'fuzz')
 CACHE = os.environ.get('AOTDBG_CACHE', os.path.join(ROOT, 'testdata', 'cache'))
 
 # Largest input per target: archives cut to 4 KiB regions stay under 64 KiB.
-MAX_LEN = {'fuzz_header': 65536, 'fuzz_bitmap': 65536, 'fuzz_vmstructs': 8192, 'fuzz_meta': 1024}
+MAX_LEN = {'fuzz_header': 65536, 'fuzz_bitmap': 65536, 'fuzz_vmstructs': 8192, 'fuzz_meta': 1024, 'fuzz_core': 32768}
 ARCHIVE_TARGETS = ('fuzz_header', 'fuzz_bitmap')
 # fuzz_meta's inputs are patch lists: without this libFuzzer keeps them under 20 bytes for hours.
 EXTRA_ARGS = {'fuzz_meta': ['-len_control=0']}

@@ -16,7 +16,7 @@ import run as fuzzrun  # noqa: E402
 
 # Executions per target: under a minute each with the sanitizers; fuzz_meta
 # decodes its base archive again per input (docs/fuzzing.md).
-RUNS = {'fuzz_header': 40000, 'fuzz_bitmap': 20000, 'fuzz_vmstructs': 500000, 'fuzz_meta': 500}
+RUNS = {'fuzz_header': 40000, 'fuzz_bitmap': 20000, 'fuzz_vmstructs': 500000, 'fuzz_meta': 500, 'fuzz_core': 200000}
 DEFAULT_RUNS = 5000
 
 
