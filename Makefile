@@ -50,7 +50,11 @@ $(BUILD)/aotdbg: $(BUILD)/obj/cli.o $(LIB_OBJS)
 $(BUILD)/aotdbg-san: $(BUILD)/san/cli.o $(SAN_OBJS)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(DWARF_LIBS)
 
-san: $(BUILD)/aotdbg-san
+# The library with them too, for front-end tests that load it into Python (LD_PRELOAD libasan).
+$(BUILD)/libaotdbg-san.so: $(SAN_OBJS) plugin/libaotdbg.map
+	$(CC) -shared $(SAN_FLAGS) -Wl,--version-script=plugin/libaotdbg.map -o $@ $(SAN_OBJS) $(PKG_LIBS) $(DWARF_LIBS)
+
+san: $(BUILD)/aotdbg-san $(BUILD)/libaotdbg-san.so
 
 # libFuzzer targets: every fuzz/fuzz_*.c is one, linked with the other
 # fuzz/*.c helpers and the library built with clang's coverage, ASan and UBSan.
