@@ -50,6 +50,15 @@ def samples():
     return by_jdk
 
 
+def static_samples(need_jvm=False):
+    """(jdk, static archive, its header JSON, its regions) per JDK of samples()."""
+    for jdk, kinds in samples().items():
+        src = kinds.get('static')
+        if src and (not need_jvm or jdk_of(jdk)):
+            hdr, regs = layout(src)
+            yield jdk, src, hdr, regs
+
+
 def patched(tmp, src, name, edits=(), truncate=None):
     dst = os.path.join(tmp, name)
     shutil.copyfile(src, dst)
@@ -70,11 +79,7 @@ def layout(archive):
 
 @test
 def test_corrupt_headers_and_regions():
-    for jdk, kinds in samples().items():
-        src = kinds.get('static')
-        if not src:
-            continue
-        hdr, regs = layout(src)
+    for jdk, src, hdr, regs in static_samples():
         size = os.path.getsize(src)
         hsize = hdr['fields']['header_size']
         last_end = max(int(r['file_offset'], 16) + r['used'] for r in regs)
@@ -118,11 +123,7 @@ def test_corrupt_headers_and_regions():
 
 @test
 def test_crc_mismatch_fails_validation_only():
-    for jdk, kinds in samples().items():
-        src = kinds.get('static')
-        if not src:
-            continue
-        _, regs = layout(src)
+    for jdk, src, _, regs in static_samples():
         with tempfile.TemporaryDirectory() as tmp:
             off = int(regs[1]['file_offset'], 16) + 64
             t = patched(tmp, src, 'crc.jsa')
@@ -222,11 +223,7 @@ def file_offset(regs, addr):
 
 @test
 def test_corrupt_region_structure():
-    for jdk, kinds in samples().items():
-        src = kinds.get('static')
-        if not src:
-            continue
-        _, regs = layout(src)
+    for jdk, src, _, regs in static_samples():
         rw, ro = regs[0], regs[1]
         args = archive_args(jdk, src)[1:]
         with tempfile.TemporaryDirectory() as tmp:
@@ -255,11 +252,7 @@ def test_corrupt_region_structure():
 
 @test
 def test_corrupt_pointer_maps():
-    for jdk, kinds in samples().items():
-        src = kinds.get('static')
-        if not src:
-            continue
-        _, regs = layout(src)
+    for jdk, src, _, regs in static_samples():
         rw, ro = regs[0], regs[1]
         args = archive_args(jdk, src)[1:]
         bm = run_json([src, '-c', 'aot-bitmap rw --list --limit 4'])['archives'][0]['maps'][0]
@@ -323,12 +316,8 @@ def members(args, type_name):
 
 @test
 def test_corrupt_metadata():
-    for jdk, kinds in samples().items():
-        src = kinds.get('static')
-        if not src or not jdk_of(jdk):
-            continue
+    for jdk, src, _, regs in static_samples(need_jvm=True):
         args = archive_args(jdk, src)
-        _, regs = layout(src)
         k = members(args, 'Klass')
         ik = members(args, 'InstanceKlass')
         cls = {c['name']: int(c['address'], 16)
@@ -364,12 +353,8 @@ def as_int(v):
 
 @test
 def test_corrupt_heap_objects():
-    for jdk, kinds in samples().items():
-        src = kinds.get('static')
-        if not src or not jdk_of(jdk):
-            continue
+    for jdk, src, hdr, regs in static_samples(need_jvm=True):
         args = archive_args(jdk, src)
-        hdr, regs = layout(src)
         st, out, err = run(args + ['-c', 'aot-map --region hp'], timeout=300)
         m = re.search(r'^(0x[0-9a-f]+): @@ Object (\(0x[0-9a-f]+\) )?\[Ljava\.lang\.Integer;', out, re.M)
         if not check(f'bad input {jdk}: the heap has an Integer[] to corrupt', m, f'status {st} {err[:200]}'):
