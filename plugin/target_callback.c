@@ -7,14 +7,17 @@
 
 #define BLOCK_SHIFT 16
 #define BLOCK_SIZE (1u << BLOCK_SHIFT)
-/* 16 MB: a whole cache's hot metadata fits, a debugger's Python sees few calls. */
-#define NBLOCKS 256
+/*
+ * 32 MB, direct-mapped by address: a cache's regions are contiguous, so
+ * consecutive blocks never evict each other, and a lookup on the hot path
+ * is one index, not a search.  Block buffers are allocated on first use.
+ */
+#define NBLOCKS 512
 #define USER_SPACE_END (1ULL << 56)
 
 struct block {
 	uint64_t addr;		/* block-aligned; UINT64_MAX when empty */
 	uint32_t valid;		/* bytes from ADDR the debugger could read */
-	uint64_t last_use;
 	uint8_t *data;
 };
 
@@ -23,7 +26,6 @@ struct aot_callback_mem {
 	void *arg;
 	const char *origin;
 	struct block blocks[NBLOCKS];
-	uint64_t clock;
 };
 
 struct aot_err *aot_callback_mem_create(aot_callback_read_fn *read, void *arg, const char *origin,
@@ -35,8 +37,7 @@ struct aot_err *aot_callback_mem_create(aot_callback_read_fn *read, void *arg, c
 	c->read = read;
 	c->arg = arg;
 	c->origin = origin;
-	for (size_t i = 0; i < NBLOCKS; i++)
-		c->blocks[i].addr = UINT64_MAX;
+	aot_callback_mem_flush(c);
 	*ret = c;
 	return NULL;
 }
@@ -67,24 +68,14 @@ static size_t call(struct aot_callback_mem *c, uint64_t addr, void *dst, size_t 
 
 static struct block *get_block(struct aot_callback_mem *c, uint64_t baddr)
 {
-	struct block *victim = &c->blocks[0];
-	for (size_t i = 0; i < NBLOCKS; i++) {
-		struct block *b = &c->blocks[i];
-		if (b->addr == baddr) {
-			b->last_use = ++c->clock;
-			return b;
-		}
-		// An empty block's last_use may be stale from before a flush: take empty ones first.
-		bool b_empty = b->addr == UINT64_MAX, v_empty = victim->addr == UINT64_MAX;
-		if ((b_empty && !v_empty) || (b_empty == v_empty && b->last_use < victim->last_use))
-			victim = b;
-	}
-	if (!victim->data && !(victim->data = malloc(BLOCK_SIZE)))
+	struct block *b = &c->blocks[(baddr >> BLOCK_SHIFT) % NBLOCKS];
+	if (b->addr == baddr)
+		return b;
+	if (!b->data && !(b->data = malloc(BLOCK_SIZE)))
 		return NULL;
-	victim->addr = baddr;
-	victim->last_use = ++c->clock;
-	victim->valid = (uint32_t)call(c, baddr, victim->data, BLOCK_SIZE);
-	return victim;
+	b->addr = baddr;
+	b->valid = (uint32_t)call(c, baddr, b->data, BLOCK_SIZE);
+	return b;
 }
 
 static struct aot_err *read_cb(void *dst, uint64_t addr, size_t len, uint64_t seg_off, void *arg)
