@@ -84,10 +84,9 @@ bool aot_live_region(const struct aot_live *l, const struct aot_archive *ar, uns
 	return false;
 }
 
-struct aot_err *aot_live_read_archived(struct aot_live *l, struct aot_target *t, uint64_t addr, void *dst,
-				       size_t len)
+struct aot_target *aot_live_archived(const struct aot_live *l)
 {
-	return aot_target_read(l ? l->file : t, dst, addr, len);
+	return l ? l->file : NULL;
 }
 
 static struct aot_err *read_live_region(void *dst, uint64_t addr, size_t len, uint64_t seg_off, void *arg)

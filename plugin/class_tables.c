@@ -412,9 +412,8 @@ static struct aot_err *ct_lambda_chain(struct ct_ctx *c, uint64_t head)
 	for (unsigned i = 0; k && i < CT_MAX_CHAIN; i++) {
 		struct aot_err *err = ct_add(c, k, AOT_CSRC_LAMBDA_PROXY_DICT, AOT_LOADER_UNKNOWN, K_I,
 					     "lambda proxy class");
-		// A running JVM reuses _next_link for its loaders' class lists: the chain is the archived one.
 		if (!err)
-			err = aot_live_read_archived(c->m->s->live, c->t, k + c->next_link_off, &k, 8);
+			err = aot_target_read_u64(c->t, k + c->next_link_off, &k);
 		if (err)
 			return err;
 	}
@@ -685,8 +684,10 @@ static struct aot_err *ct_open(struct ct_ctx *c, struct aot_session *s, const st
 	struct aot_err *err = aot_session_target(s, &t);
 	if (!err)
 		err = aot_session_meta(s, &m);
+	// The tables as archived: a running JVM reuses fields they link through (Klass::_next_link).
+	struct aot_target *archived = aot_live_archived(s->live);
 	if (!err)
-		err = ct_ctx_init(c, s, t, ar);
+		err = ct_ctx_init(c, s, archived ? archived : t, ar);
 	c->m = m;
 	if (!err && vtables && ar->kind != AOT_KIND_DYNAMIC)
 		err = ct_vtables(c);

@@ -30,11 +30,11 @@ bool aot_live_region(const struct aot_live *l, const struct aot_archive *ar, uns
 		     uint64_t *start, const char **from);
 
 /*
- * Read what the archive file holds at ADDR (relocated as the process has
- * it), not what the process has there now: for fields a running JVM
- * reuses, such as Klass::_next_link.  Without L (not attached), from T.
+ * The archives as their files hold them, relocated as the process has them
+ * and at the same addresses (NULL when not attached): what the class tables
+ * and the object walk read, since a running JVM rewrites archived fields
+ * with its own objects (Klass::_next_link, Method::_method_counters).
  */
-struct aot_err *aot_live_read_archived(struct aot_live *l, struct aot_target *t, uint64_t addr, void *dst,
-				       size_t len);
+struct aot_target *aot_live_archived(const struct aot_live *l);
 
 #endif

@@ -16,6 +16,7 @@
 #include "bitmap.h"
 #include "class_tables.h"
 #include "classes.h"
+#include "live.h"
 #include "objwalk_internal.h"
 #include "session.h"
 
@@ -516,7 +517,11 @@ struct aot_err *aot_objmap_get(struct aot_meta *m, const struct aot_archive *ar,
 	struct aot_objmap *om = calloc(1, sizeof(*om));
 	if (!om)
 		return &aot_enomem;
+	// The archive as archived: a running JVM points its objects at ones it made since.
+	struct aot_target *now = m->t, *archived = aot_live_archived(m->s->live);
+	m->t = archived ? archived : now;
 	struct aot_err *err = build(m, ar, om);
+	m->t = now;
 	if (err) {
 		aot_objmap_free(om);
 		return err;

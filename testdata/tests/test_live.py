@@ -397,3 +397,36 @@ def test_live_gdb_prettyprinters():
         check('pretty-printers: JVM started', False, str(e))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@test
+def test_live_map():
+    """aot-map of a live JVM is the map of its archive as archived, at the JVM's addresses: the same
+    metadata lines as the file placed at that base, though the JVM has since pointed Methods at
+    MethodCounters it made and reused Klass::_next_link."""
+    for jdk, kind in (('jdk25', 'aot'), ('jdk21', 'static')):
+        if harness.jdk_of(jdk) is None:
+            check(f'live map {jdk}: JDK in the matrix', False, 'not in jdks.tsv')
+            continue
+        try:
+            with LiveJVM(jdk, kind) as j:
+                args = harness.archive_args(jdk, j.archive)
+                dbg = args[args.index('--debug-dir'):][:2] if '--debug-dir' in args else []
+                live_args = ['--pid', str(j.pid)] + dbg
+                st, out, err = cli(live_args, ['aot-regions --json'])
+                rw = json.loads(out)['archives'][0]['regions'][0] if st == 0 else None
+                if not check(f'live map {jdk}/{kind}: aot-regions --json', rw is not None, err[-300:]):
+                    continue
+                base = hex(int(rw['start'], 16) - int(rw['mapping_offset'], 16))
+                lines = {}
+                for label, a in (('live', live_args), ('file', args + ['--base', base])):
+                    st, out, err = harness.run(a + ['-c', 'aot-map --region rw', '-c', 'aot-map --region ro'],
+                                               timeout=600)
+                    lines[label] = [l for l in out.splitlines() if '@@' in l]
+                    check(f'live map {jdk}/{kind} {label}: no problem reported, status {st}',
+                          st == 0 and 'problem' not in err and harness.sanitizer_clean(err), err[-400:])
+                check(f'live map {jdk}/{kind}: {len(lines["live"])} @@ lines of rw and ro equal the file at base {base}',
+                      lines['live'] and lines['live'] == lines['file'],
+                      f'{len(lines["live"])} vs {len(lines["file"])}')
+        except LiveJVMError as e:
+            check(f'live map {jdk}/{kind}: the JVM started', False, str(e))
