@@ -7,6 +7,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+uint64_t aot_pread_all(int fd, void *dst, uint64_t len, uint64_t off)
+{
+	uint64_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(fd, (char *)dst + got, len - got, (off_t)(off + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (uint64_t)n;
+	}
+	return got;
+}
+
 struct aot_err *aot_file_load(const char *path, struct aot_file **ret)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

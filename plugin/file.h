@@ -22,6 +22,12 @@ struct aot_file {
 /* Largest file we load; a bigger one is refused, not half-read. */
 #define AOT_FILE_MAX_SIZE (16ULL << 30)
 
+/*
+ * pread() until LEN bytes at OFF are read, the file ends or a read fails:
+ * how many were read.  For files and /proc/PID/mem alike.
+ */
+uint64_t aot_pread_all(int fd, void *dst, uint64_t len, uint64_t off);
+
 /* Read PATH whole.  Directories, devices and FIFOs are refused with a clear error. */
 struct aot_err *aot_file_load(const char *path, struct aot_file **ret);
 /* A copy of LEN bytes at DATA, named NAME in errors as a file would be. */

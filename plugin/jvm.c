@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "mappings.h"
 
 #define LIBJVM_IN_HOME "/lib/server/libjvm.so"
 /* Where distributions install JDKs. */
@@ -152,41 +155,72 @@ static struct aot_err *open_tables(struct aot_jvm *j)
 	}
 	if (err)
 		return err;
-	j->vm_err = aot_vmstructs_read(j->target, &syms, j->bias, j->image, &j->vm);
+	// Live tables are read where libjvm is loaded; the file's image is at its link addresses.
+	j->vm_err = aot_vmstructs_read(j->target, &syms, j->proc ? j->load_bias : 0, j->image, &j->vm);
+	return NULL;
+}
+
+/* The libjvm a live JVM has mapped, opened from its file, and where it is loaded. */
+/* The opened libjvm mapped with its file-offset-0 page at START. */
+static void set_load_bias(struct aot_jvm *j, uint64_t start)
+{
+	// The mapping at file offset 0 starts at the first PT_LOAD's page.
+	const struct aot_elf_load *l0 = aot_elf_load_at(j->elf, 0);
+	j->load_bias = start - (l0 ? l0->vaddr & ~0xfffULL : 0);
+}
+
+/* HOME's libjvm.so into BUF. */
+static struct aot_err *home_libjvm(const char *home, char *buf, size_t len)
+{
+	if (snprintf(buf, len, "%s%s", home, LIBJVM_IN_HOME) >= (int)len)
+		return aot_errf(AOT_ERR_USAGE, "--java-home: path too long");
 	return NULL;
 }
 
 /* The libjvm a live JVM has mapped, opened from its file, and where it is loaded. */
 static struct aot_err *open_from_process(struct aot_jvm *j, int pid)
 {
-	char *path = NULL, found[128];
-	uint64_t start;
+	char found[128];
+	struct aot_mappings *maps = NULL;
 	struct aot_err *err = aot_proc_open(pid, &j->proc);
 	if (!err)
-		err = aot_proc_find_module(j->proc, "libjvm.so", &path, &start);
-	if (err)
-		return err;
-	snprintf(found, sizeof(found), "mapped in process %d", pid);
-	err = open_libjvm(j, path, found);
-	free(path);
-	if (err)
-		return err;
-	// The mapping at file offset 0 starts at the first PT_LOAD's page.
-	const struct aot_elf_load *l0 = aot_elf_load_at(j->elf, 0);
-	j->bias = start - (l0 ? l0->vaddr & ~0xfffULL : 0);
-	return NULL;
+		err = aot_mappings_read_proc(pid, &maps);
+	const struct aot_mapping *m = err ? NULL : aot_mappings_module(maps, "libjvm.so");
+	if (!err && !m)
+		err = aot_errf(AOT_ERR_NOT_FOUND, "process %d has no libjvm.so mapped: is it a JVM?", pid);
+	if (!err) {
+		snprintf(found, sizeof(found), "mapped in process %d", pid);
+		err = open_libjvm(j, m->path, found);
+	}
+	if (!err)
+		set_load_bias(j, m->start);
+	aot_mappings_destroy(maps);
+	return err;
 }
 
-/* The libjvm an attached process has mapped (or the --jvm copy of it), and its load bias there. */
+/*
+ * The libjvm an attached process (or core) has mapped, and its load bias
+ * there: that file, or a copy of it (--jvm), or, when the file is not on
+ * this machine, the one of the same JDK here (--java-home, or --exe's JDK).
+ */
 static struct aot_err *open_loaded(struct aot_jvm *j, const struct aot_jvm_opts *opts)
 {
-	struct aot_err *err = open_libjvm(j, opts->jvm ? opts->jvm : opts->loaded,
-					  opts->jvm ? "--jvm, as the copy of the one mapped" : "mapped in the process");
-	if (err)
-		return err;
-	const struct aot_elf_load *l0 = aot_elf_load_at(j->elf, 0);
-	j->load_bias = opts->loaded_start - (l0 ? l0->vaddr & ~0xfffULL : 0);
-	return NULL;
+	char p[4096];
+	const char *path = opts->loaded, *how = "mapped in the process";
+	struct aot_err *err = NULL;
+	if (opts->jvm) {
+		path = opts->jvm;
+		how = "--jvm, as the copy of the one mapped";
+	} else if (opts->java_home && access(opts->loaded, R_OK) != 0) {
+		err = home_libjvm(opts->java_home, p, sizeof(p));
+		path = p;
+		how = "the JDK named, as the copy of the one mapped";
+	}
+	if (!err)
+		err = open_libjvm(j, path, how);
+	if (!err)
+		set_load_bias(j, opts->loaded_start);
+	return err;
 }
 
 uint64_t aot_jvm_static_addr(const struct aot_jvm *j, const struct aot_vm_field *f)
@@ -211,9 +245,8 @@ static struct aot_err *locate(struct aot_jvm *j, const struct aot_jvm_opts *opts
 	if (opts->jvm)
 		return open_libjvm(j, opts->jvm, "--jvm");
 	if (opts->java_home) {
-		if (snprintf(p, sizeof(p), "%s%s", opts->java_home, LIBJVM_IN_HOME) >= (int)sizeof(p))
-			return aot_errf(AOT_ERR_USAGE, "--java-home: path too long");
-		return open_libjvm(j, p, "--java-home");
+		struct aot_err *err = home_libjvm(opts->java_home, p, sizeof(p));
+		return err ? err : open_libjvm(j, p, "--java-home");
 	}
 	if (!jvm_ident)
 		return aot_errf(AOT_ERR_USAGE,

@@ -29,7 +29,8 @@ struct aot_jvm_opts {
 	 * Attaching: the libjvm.so an attached process (or core) has mapped,
 	 * with its file-offset-0 mapping at LOADED_START.  The tables come
 	 * from the file (as for an archive alone), so a core need not hold
-	 * them; --jvm, when given, names a copy of that file.
+	 * them; --jvm, when given, names a copy of that file, and --java-home
+	 * the JDK whose libjvm to use when that file is not on this machine.
 	 */
 	const char *loaded;
 	uint64_t loaded_start;
@@ -42,8 +43,7 @@ struct aot_jvm {
 	struct aot_elf *elf;
 	struct aot_elf_image *image;	/* NULL when the tables come from a live process */
 	struct aot_proc *proc;
-	uint64_t bias;			/* where libjvm is loaded (0 for the file) */
-	uint64_t load_bias;		/* attaching: where the process has it loaded (aot_jvm_static_addr) */
+	uint64_t load_bias;		/* where the process (--pid, attached) has it loaded; 0 for a file alone */
 	struct aot_target *target;
 	struct aot_vmstructs *vm;	/* NULL when the tables are missing: vm_err says why */
 	struct aot_err *vm_err;

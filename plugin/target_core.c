@@ -221,22 +221,6 @@ static struct aot_err *read_notes(struct aot_core *c, const uint8_t *base, uint6
 	return NULL;
 }
 
-/* The number of program headers: e_phnum, or with PN_XNUM section 0's sh_info. */
-/* Read up to LEN bytes at OFF; how many the file had. */
-static uint64_t pread_all(int fd, void *dst, uint64_t len, uint64_t off)
-{
-	uint64_t got = 0;
-	while (got < len) {
-		ssize_t n = pread(fd, (char *)dst + got, len - got, (off_t)(off + got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (uint64_t)n;
-	}
-	return got;
-}
-
 /* The notes of one PT_NOTE segment, read from wherever the dumper put them (gdb: after the memory). */
 static struct aot_err *note_segment(struct aot_core *c, uint64_t off, uint64_t len, uint64_t p_filesz)
 {
@@ -250,13 +234,14 @@ static struct aot_err *note_segment(struct aot_core *c, uint64_t off, uint64_t l
 	uint8_t *buf = malloc(len);
 	if (!buf)
 		return &aot_enomem;
-	struct aot_err *err = pread_all(c->fd, buf, len, off) == len
+	struct aot_err *err = aot_pread_all(c->fd, buf, len, off) == len
 		? read_notes(c, buf, off, len, p_filesz)
 		: aot_err_os(EIO, "%s: cannot read the notes at offset 0x%" PRIx64, c->file->path, off);
 	free(buf);
 	return err;
 }
 
+/* The number of program headers: e_phnum, or with PN_XNUM section 0's sh_info. */
 static struct aot_err *phdr_count(const struct aot_core *c, const Elf64_Ehdr *eh, uint64_t *ret)
 {
 	*ret = eh->e_phnum;
@@ -375,12 +360,12 @@ static struct aot_err *open_file(struct aot_file *file, int fd, uint64_t size, s
 static uint64_t headers_end(int fd, uint64_t size)
 {
 	Elf64_Ehdr eh;
-	if (pread_all(fd, &eh, sizeof(eh), 0) < sizeof(eh))
+	if (aot_pread_all(fd, &eh, sizeof(eh), 0) < sizeof(eh))
 		return size;
 	uint64_t phnum = eh.e_phnum, end = sizeof(eh);
 	if (phnum == PN_XNUM) {
 		Elf64_Shdr sh0;
-		phnum = pread_all(fd, &sh0, sizeof(sh0), eh.e_shoff) == sizeof(sh0) ? sh0.sh_info : 0;
+		phnum = aot_pread_all(fd, &sh0, sizeof(sh0), eh.e_shoff) == sizeof(sh0) ? sh0.sh_info : 0;
 		end = eh.e_shoff < size - sizeof(sh0) ? eh.e_shoff + sizeof(sh0) : size;
 	}
 	if (phnum > CORE_MAX_PHDRS || eh.e_phoff > size)
@@ -412,7 +397,7 @@ struct aot_err *aot_core_open(const char *path, struct aot_core **ret)
 	uint8_t *buf = malloc(want ? want : 1);
 	struct aot_file *file = NULL;
 	struct aot_err *err = buf ? NULL : &aot_enomem;
-	if (!err && pread_all(fd, buf, want, 0) < want)
+	if (!err && aot_pread_all(fd, buf, want, 0) < want)
 		err = aot_err_os(EIO, "%s: cannot read its first %" PRIu64 " bytes", path, want);
 	if (!err)
 		err = aot_file_from_bytes(path, buf, want, &file);
@@ -453,7 +438,7 @@ static struct aot_err *read_core(void *dst, uint64_t addr, size_t len, uint64_t 
 		return NULL;
 	}
 	// The core may have been cut short since it was opened.
-	if (pread_all(c->fd, dst, len, l->off + seg_off) < len)
+	if (aot_pread_all(c->fd, dst, len, l->off + seg_off) < len)
 		return aot_err_fault(addr, "%s: the bytes of 0x%" PRIx64 " at file offset 0x%" PRIx64
 				     " cannot be read", c->file->path, addr, l->off + seg_off);
 	return NULL;

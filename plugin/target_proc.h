@@ -20,13 +20,6 @@ void aot_proc_destroy(struct aot_proc *p);	/* NULL-safe */
 /* Register the process's whole user address space in T. */
 struct aot_err *aot_proc_add_to(struct aot_proc *p, struct aot_target *t);
 
-/*
- * The path and load bias of the mapped file whose name ends in "/NAME"
- * (e.g. "libjvm.so"), from /proc/PID/maps.  *PATH is malloc'ed.
- */
-struct aot_err *aot_proc_find_module(struct aot_proc *p, const char *name, char **path,
-				     uint64_t *bias);
-
 pid_t aot_proc_pid(const struct aot_proc *p);
 
 /* Read up to LEN bytes at ADDR: how many could be read (fewer at an unmapped page), or -1. */
