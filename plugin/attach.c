@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "jvm.h"
 #include "live.h"
@@ -64,11 +63,6 @@ void aot_live_flush(struct aot_live *l)
 {
 	if (l)
 		aot_callback_mem_flush(l->cb);
-}
-
-const char *aot_live_what(const struct aot_live *l)
-{
-	return l->what;
 }
 
 bool aot_live_region(const struct aot_live *l, const struct aot_archive *ar, unsigned index,
@@ -147,7 +141,7 @@ static struct aot_err *open_memory(struct aot_live *l, const struct aot_attach_s
 		return err;
 	if (src->maps)
 		return aot_mappings_parse(src->maps, strlen(src->maps), "the debugger's mappings", &l->maps);
-	if (src->pid > 0 && !l->core)
+	if (src->pid > 0)
 		return aot_mappings_read_proc(src->pid, &l->maps);
 	if (!l->core)
 		return aot_errf(AOT_ERR_USAGE, "%s: no list of mapped files", l->what);
@@ -176,23 +170,23 @@ static struct aot_err *open_libjvm(struct aot_session *s, struct aot_live *l)
 	o.pid = l->proc ? aot_proc_pid(l->proc) : 0;
 	o.loaded = l->proc ? NULL : m->path;
 	o.loaded_start = m->start;
-	// A core from another machine: the libjvm of the JDK whose launcher --exe names.
-	char from_exe[4096];
-	if (!o.jvm && s->opts.exe && access(m->path, R_OK) != 0) {
-		char *real = realpath(s->opts.exe, NULL);
-		char *bin = real ? strrchr(real, '/') : NULL;
-		if (bin)
-			*bin = '\0';
-		char *home = real ? strrchr(real, '/') : NULL;
-		if (home)
-			*home = '\0';
-		if (home && snprintf(from_exe, sizeof(from_exe), "%s/lib/server/libjvm.so", real) < (int)sizeof(from_exe))
-			o.jvm = from_exe;
-		free(real);
-		if (!o.jvm)
+	// A core from another machine: --exe names the java launcher of the same JDK here.
+	char *home = NULL;
+	if (!o.java_home && s->opts.exe) {
+		home = realpath(s->opts.exe, NULL);
+		for (int up = 0; home && up < 2; up++) {	// JAVA_HOME/bin/java
+			char *slash = strrchr(home, '/');
+			if (slash)
+				*slash = '\0';
+		}
+		if (!home || !*home) {
+			free(home);
 			return aot_errf(AOT_ERR_NOT_FOUND, "--exe %s: not a JDK's bin/java", s->opts.exe);
+		}
+		o.java_home = home;
 	}
 	struct aot_err *err = aot_jvm_open(&o, NULL, NULL, &s->jvm);
+	free(home);
 	s->jvm_tried = true;
 	if (err)
 		return err;
@@ -204,7 +198,7 @@ static struct aot_err *open_libjvm(struct aot_session *s, struct aot_live *l)
 /* What the JVM's FileMapInfo says about one archive it mapped. */
 struct mapped_info {
 	uint64_t info, header;		/* FileMapInfo*, its FileMapHeader* */
-	uint8_t *hdr;			/* the header copy, HDR_LEN bytes */
+	uint8_t *hdr;			/* the header copy, hdr_len bytes */
 	uint32_t hdr_len;
 	uint64_t mapped_base;		/* _mapped_base_address */
 	uint64_t region_base[AOT_MAX_REGIONS];	/* each region's _mapped_base */
@@ -306,11 +300,10 @@ static struct aot_err *find_file(struct aot_session *s, const struct aot_live *l
 static struct aot_err *check_same(const struct aot_live *l, const struct aot_archive *far,
 				  const struct aot_archive *mem_ar)
 {
-	uint32_t fcrc, mcrc;
-	memcpy(&fcrc, far->file->data + 4, 4);
-	memcpy(&mcrc, mem_ar->file->data + 4, 4);
+	uint64_t fcrc = 0, mcrc = 0, fv = 0, mv = 0;
+	aot_archive_value(far, AOT_R_CRC, &fcrc);
+	aot_archive_value(mem_ar, AOT_R_CRC, &mcrc);
 	const char *field = NULL;
-	uint64_t fv = 0, mv = 0;
 	if (far->magic != mem_ar->magic)
 		field = "magic", fv = far->magic, mv = mem_ar->magic;
 	else if (far->version != mem_ar->version)
@@ -347,19 +340,18 @@ static const char *probe(struct aot_live *l, const struct live_region *r)
 	return have == pages ? "core" : have == 0 ? "file" : "core+file";
 }
 
+/* Serve AR's regions, mapped at REGION_BASE in the process, moved by DELTA from their requested addresses. */
 static struct aot_err *place(struct aot_session *s, struct aot_live *l, const struct aot_archive *far,
-			     const struct mapped_info *mi)
+			     const uint64_t region_base[AOT_MAX_REGIONS], uint64_t delta)
 {
-	struct live_archive *la = &l->arch[l->narch];
+	struct live_archive *la = &l->arch[l->narch++];
 	la->ar = far;
-	uint64_t delta = mi->mapped_base - far->requested_base;
 	struct aot_err *err = NULL;
-	l->narch++;
 	for (unsigned i = 0; !err && i < far->nregions; i++) {
 		const struct aot_region *r = &far->regions[i];
 		struct live_region *lr = &la->regions[i];
 		lr->live = l;
-		lr->start = mi->region_base[i];
+		lr->start = region_base[i];
 		if (!r->mappable || r->used == 0)
 			continue;
 		lr->len = r->used;
@@ -409,9 +401,13 @@ static struct aot_err *find_dynamic(struct aot_session *s, struct aot_live *l, c
 	return NULL;
 }
 
-/* The dynamic archive at PATH, over the static archive ST the process mapped. */
-static struct aot_err *attach_dynamic(struct aot_session *s, struct aot_live *l, struct aot_archive *st,
-				      const struct mapped_info *smi, const char *path)
+/*
+ * The dynamic archive at PATH, over the static archive ST the process
+ * mapped, moved by the same DELTA: it takes ST's place in the session, and
+ * DYN_BASE receives where each of its regions is mapped.
+ */
+static struct aot_err *open_dynamic(struct aot_session *s, struct aot_live *l, struct aot_archive *st,
+				    uint64_t delta, const char *path, uint64_t dyn_base[AOT_MAX_REGIONS])
 {
 	struct aot_open_opts o = s->opts.open;
 	o.base_archive = st->path;
@@ -426,19 +422,17 @@ static struct aot_err *attach_dynamic(struct aot_session *s, struct aot_live *l,
 		err = aot_archive_require_base(dyn);
 	if (!err)
 		err = check_same(l, dyn->base, st);
-	// Its regions follow the static ones, moved by the same delta; the mapping must say so.
-	struct mapped_info dmi = { .mapped_base = smi->mapped_base };
-	uint64_t delta = smi->mapped_base - st->requested_base;
+	// Its regions follow the static ones (its requested base is theirs); the mapping must say so.
 	for (unsigned i = 0; !err && i < dyn->nregions; i++) {
 		const struct aot_region *r = &dyn->regions[i];
 		if (!r->mappable || r->is_heap || !r->used)
 			continue;
-		dmi.region_base[i] = r->addr + delta;
-		const struct aot_mapping *m = aot_mappings_find(l->maps, dmi.region_base[i]);
+		dyn_base[i] = r->addr + delta;
+		const struct aot_mapping *m = aot_mappings_find(l->maps, dyn_base[i]);
 		if (!m || !m->path || strcmp(m->path, path) != 0 ||
-		    m->offset + (dmi.region_base[i] - m->start) != r->file_offset)
+		    m->offset + (dyn_base[i] - m->start) != r->file_offset)
 			err = aot_errf(AOT_ERR_CHECK, "%s: its %s region is not mapped from it at 0x%" PRIx64 " in %s",
-				       path, r->name, dmi.region_base[i], l->what);
+				       path, r->name, dyn_base[i], l->what);
 	}
 	if (err) {
 		aot_archive_destroy(dyn);
@@ -447,10 +441,7 @@ static struct aot_err *attach_dynamic(struct aot_session *s, struct aot_live *l,
 	// The dynamic archive owns its own copy of the base: that copy is the one shown.
 	aot_archive_destroy(st);
 	s->archives[0] = dyn;
-	err = aot_file_mapping_create(l->file, dyn, delta, &l->fmap);
-	if (!err)
-		err = place(s, l, dyn->base, smi);
-	return err ? err : place(s, l, dyn, &dmi);
+	return NULL;
 }
 
 struct aot_err *aot_session_attach(struct aot_session *s, const struct aot_attach_src *src)
@@ -503,15 +494,21 @@ struct aot_err *aot_session_attach(struct aot_session *s, const struct aot_attac
 		err = aot_target_create(&s->target);
 	}
 	const char *dyn = NULL;
-	if (!err)
+	uint64_t dyn_base[AOT_MAX_REGIONS] = { 0 }, delta = 0;
+	if (!err) {
+		delta = mi.mapped_base - s->archives[0]->requested_base;
 		err = find_dynamic(s, l, s->archives[0], &mi, &dyn);
+	}
 	if (!err && dyn)
-		err = attach_dynamic(s, l, s->archives[0], &mi, dyn);
-	else if (!err)
-		err = aot_file_mapping_create(l->file, s->archives[0], mi.mapped_base - s->archives[0]->requested_base,
-					      &l->fmap);
-	if (!err && !dyn)
-		err = place(s, l, s->archives[0], &mi);
+		err = open_dynamic(s, l, s->archives[0], delta, dyn, dyn_base);
+	// The file bytes of the top archive, its base's included: for pages a core lacks, and as archived.
+	const struct aot_archive *top = s->archives[0];
+	if (!err)
+		err = aot_file_mapping_create(l->file, top, delta, &l->fmap);
+	if (!err && top->base)
+		err = place(s, l, top->base, mi.region_base, delta);
+	if (!err)
+		err = place(s, l, top, top->base ? dyn_base : mi.region_base, delta);
 	aot_archive_destroy(far);
 	aot_archive_destroy(mem_ar);
 	free(mi.hdr);

@@ -17,9 +17,6 @@ struct aot_archive;
 void aot_live_destroy(struct aot_live *l);	/* NULL-safe */
 void aot_live_flush(struct aot_live *l);	/* NULL-safe */
 
-/* "process 1234", "core /tmp/core.1234", "the debugger's process 1234". */
-const char *aot_live_what(const struct aot_live *l);
-
 /*
  * Region INDEX of AR in the attached process: where it is mapped (*START,
  * 0 if not mapped now) and where its bytes are read from ("process",
