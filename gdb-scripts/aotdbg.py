@@ -28,8 +28,6 @@ for _d in (os.environ.get('AOTDBG_PYTHON'), os.path.join(_HERE, '..', 'plugin', 
 import aotdbg_native as native  # noqa: E402
 
 _DEFAULT_REGIONS = ['rw', 'ro', 'bm', 'hp', 'ac', 'ca0', 'ca1', 'ca2', 'ca3', 'oa0', 'oa1', 'mc', 'md', 'od']
-# Session options aot-set accepts (aot_fe_option's names).
-_OPTIONS = ['jvm', 'java-home', 'debug-file', 'debug-dir', 'cache-dir', 'base-archive', 'archive', 'exe', 'base']
 
 
 class _State:
@@ -275,13 +273,13 @@ base.  The session in use is dropped; the next aot-* command makes a new one."""
         self.dont_repeat()
         argv = gdb.string_to_argv(arg)
         if not argv:
-            for k in _OPTIONS:
+            for k in native.options():
                 if k in _State.options:
                     gdb.write(f'{k} {_State.options[k]}\n')
             return
         name = argv[0]
-        if name not in _OPTIONS:
-            raise gdb.GdbError(f"no option '{name}' (one of {', '.join(_OPTIONS)})")
+        if name not in native.options():
+            raise gdb.GdbError(f"no option '{name}' (one of {', '.join(native.options())})")
         if len(argv) == 1:
             _State.options.pop(name, None)
         else:
@@ -295,7 +293,7 @@ base.  The session in use is dropped; the next aot-* command makes a new one."""
 
     def complete(self, text, word):
         if len(text.split()) <= 1 and not text.endswith(' '):
-            return [o for o in _OPTIONS if o.startswith(word or '')]
+            return [o for o in native.options() if o.startswith(word or '')]
         return gdb.COMPLETE_FILENAME
 
 

@@ -27,7 +27,6 @@ for _d in (os.environ.get('AOTDBG_PYTHON'), os.path.join(_HERE, '..', 'plugin', 
 
 import aotdbg_native as native  # noqa: E402
 
-_OPTIONS = ['jvm', 'java-home', 'debug-file', 'debug-dir', 'cache-dir', 'base-archive', 'archive', 'exe', 'base']
 
 
 class _State:
@@ -209,16 +208,16 @@ class AotSet:
 
     def get_long_help(self):
         return ('Usage: aot-set OPTION VALUE  (aot-set OPTION unsets it; aot-set alone lists them)\n\n'
-                'OPTION: ' + ', '.join(_OPTIONS) + ' (the CLI\'s long options).\n')
+                'OPTION: ' + ', '.join(native.options()) + ' (the CLI\'s long options).\n')
 
     def __call__(self, debugger, command, exe_ctx, result):
         try:
             argv = native.split(command)
             if not argv:
-                _finish(result, ''.join(f'{k} {_State.options[k]}\n' for k in _OPTIONS if k in _State.options))
+                _finish(result, ''.join(f'{k} {_State.options[k]}\n' for k in native.options() if k in _State.options))
                 return
-            if argv[0] not in _OPTIONS:
-                raise native.Error(f"no option '{argv[0]}' (one of {', '.join(_OPTIONS)})")
+            if argv[0] not in native.options():
+                raise native.Error(f"no option '{argv[0]}' (one of {', '.join(native.options())})")
             if len(argv) == 1:
                 _State.options.pop(argv[0], None)
             else:

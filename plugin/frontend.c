@@ -2,6 +2,7 @@
 #include "frontend.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,36 +52,47 @@ static const char *keep(struct aot_session *s, const char *v)
 	return NULL;
 }
 
+/* The string options, named as the CLI's long options; "base" is parsed apart. */
+static const struct {
+	const char *name;
+	size_t off;	/* of its const char * in struct aot_session_opts */
+} string_opts[] = {
+	{ "jvm", offsetof(struct aot_session_opts, jvm) },
+	{ "java-home", offsetof(struct aot_session_opts, open.java_home) },
+	{ "debug-file", offsetof(struct aot_session_opts, debug_file) },
+	{ "debug-dir", offsetof(struct aot_session_opts, debug_dir) },
+	{ "cache-dir", offsetof(struct aot_session_opts, cache_dir) },
+	{ "base-archive", offsetof(struct aot_session_opts, open.base_archive) },
+	{ "archive", offsetof(struct aot_session_opts, archive) },
+	{ "exe", offsetof(struct aot_session_opts, exe) },
+};
+#define NSTRING_OPTS (sizeof(string_opts) / sizeof(string_opts[0]))
+
+const char *aot_fe_option_name(size_t i)
+{
+	return i < NSTRING_OPTS ? string_opts[i].name : i == NSTRING_OPTS ? "base" : NULL;
+}
+
 int aot_fe_option(struct aot_session *s, const char *name, const char *value, char **err)
 {
-	const char *v = value ? keep(s, value) : NULL;
-	if (value && !v)
-		return status_of(&aot_enomem, err);
 	struct aot_session_opts *o = &s->opts;
-	if (strcmp(name, "jvm") == 0)
-		o->jvm = v;
-	else if (strcmp(name, "java-home") == 0)
-		o->open.java_home = v;
-	else if (strcmp(name, "debug-file") == 0)
-		o->debug_file = v;
-	else if (strcmp(name, "debug-dir") == 0)
-		o->debug_dir = v;
-	else if (strcmp(name, "cache-dir") == 0)
-		o->cache_dir = v;
-	else if (strcmp(name, "base-archive") == 0)
-		o->open.base_archive = v;
-	else if (strcmp(name, "archive") == 0)
-		o->archive = v;
-	else if (strcmp(name, "exe") == 0)
-		o->exe = v;
-	else if (strcmp(name, "base") == 0) {
-		struct aot_err *e = aot_parse_u64(v ? v : "", "base", &o->base);
+	if (strcmp(name, "base") == 0) {
+		struct aot_err *e = aot_parse_u64(value ? value : "", "base", &o->base);
 		if (e)
 			return status_of(e, err);
 		o->have_base = true;
-	} else
-		return status_of(aot_errf(AOT_ERR_USAGE, "no option '%s'", name), err);
-	return 0;
+		return 0;
+	}
+	for (size_t i = 0; i < NSTRING_OPTS; i++) {
+		if (strcmp(name, string_opts[i].name) != 0)
+			continue;
+		const char *v = value ? keep(s, value) : NULL;
+		if (value && !v)
+			return status_of(&aot_enomem, err);
+		*(const char **)((char *)o + string_opts[i].off) = v;
+		return 0;
+	}
+	return status_of(aot_errf(AOT_ERR_USAGE, "no option '%s'", name), err);
 }
 
 int aot_fe_open(struct aot_session *s, const char *path, char **err)

@@ -33,6 +33,8 @@ AOT_PUBLIC void aot_fe_free(void *p);
  * "cache-dir", "base-archive", "archive", "exe", "base".
  */
 AOT_PUBLIC int aot_fe_option(struct aot_session *s, const char *name, const char *value, char **err);
+/* The I-th option's name, NULL past the last: the list front ends offer. */
+AOT_PUBLIC const char *aot_fe_option_name(size_t i);
 
 /* Open an archive file, as the CLI's ARCHIVE arguments do. */
 AOT_PUBLIC int aot_fe_open(struct aot_session *s, const char *path, char **err);

@@ -15,7 +15,7 @@ import ctypes
 import os
 import shlex
 
-__all__ = ['Error', 'Session', 'load_library', 'library_candidates', 'commands', 'split', 'join',
+__all__ = ['Error', 'Session', 'load_library', 'library_candidates', 'commands', 'options', 'split', 'join',
            'PAGE', 'maps_line']
 
 PAGE = 4096
@@ -97,6 +97,8 @@ def _declare(lib):
     lib.aot_fe_run.argtypes = [S, P, OUT, OUT]
     lib.aot_fe_command_count.restype = ctypes.c_size_t
     lib.aot_fe_command_count.argtypes = []
+    lib.aot_fe_option_name.restype = P
+    lib.aot_fe_option_name.argtypes = [ctypes.c_size_t]
     lib.aot_fe_command_field.restype = P
     lib.aot_fe_command_field.argtypes = [ctypes.c_size_t, P]
     lib.aot_fe_describe.restype = I
@@ -117,6 +119,22 @@ def _take(lib, p):
         return ctypes.string_at(p.value).decode('utf-8', 'replace')
     finally:
         lib.aot_fe_free(p.value)
+
+
+_options = None
+
+
+def options(lib=None):
+    """The session options aot-set takes (aot_fe_option's names, the CLI's long options)."""
+    global _options
+    if _options is None:
+        lib = lib or load_library()
+        names, i = [], 0
+        while lib.aot_fe_option_name(i):
+            names.append(lib.aot_fe_option_name(i).decode())
+            i += 1
+        _options = names
+    return _options
 
 
 _commands = None
