@@ -77,9 +77,7 @@ def session(debugger):
             raise native.Error('no process or core file: attach to a JVM (process attach --pid PID), '
                                'open a core (target create JAVA --core CORE), or aot-open ARCHIVE...')
     if _State.session is not None and _State.key == key:
-        if key[0] == 'live':
-            _State.session.flush()
-        return _State.session
+        return _State.session   # each command reads the process afresh (the library flushes)
     _drop()
     s = native.Session(native.load_library(_HERE))
 

@@ -338,7 +338,6 @@ int main(int argc, char **argv)
 		status = report(aot_errf(AOT_ERR_USAGE, "--core takes no ARCHIVE: give a copy with --archive"));
 	if (!status && attach) {
 		struct aot_attach_src src = { .pid = core ? 0 : opts.pid, .core = core };
-		g_session->opts.pid = 0;	// layouts come from the attached libjvm, not a second reader
 		status = report(aot_session_attach(g_session, &src));
 	}
 	bool only_help = ncmds > 0;

@@ -49,7 +49,7 @@ AOT_PUBLIC int aot_fe_open(struct aot_session *s, const char *path, char **err);
 AOT_PUBLIC int aot_fe_attach(struct aot_session *s, int pid, const char *core, aot_fe_read_fn *read,
 			     void *arg, const char *maps, char **err);
 
-/* The inferior ran: forget cached memory (call before each command in a live session). */
+/* The inferior ran: forget cached memory.  Commands do this themselves; aot_fe_describe does not. */
 AOT_PUBLIC void aot_fe_flush(struct aot_session *s);
 
 /*
